@@ -1,0 +1,58 @@
+package dev.dendrite.nn;
+
+import dev.dendrite.tensor.Tensor;
+import java.util.List;
+
+/** Children applied in order; a child is named by its spec's name or by its position ("0", "1", ...). */
+public final class Sequential extends Module {
+    public static final String ID = "sequential";
+
+    public Sequential(List<Layer> layers, List<String> names) {
+        super(ID);
+        for (int i = 0; i < layers.size(); i++) {
+            String name = names == null || names.get(i) == null ? Integer.toString(i) : names.get(i);
+            child(name, layers.get(i));
+        }
+    }
+
+    public Sequential(Layer... layers) {
+        this(List.of(layers), null);
+    }
+
+    @Override
+    protected Tensor call(Tensor[] inputs) {
+        Tensor[] x = inputs;
+        for (Layer l : children().values()) {
+            x = new Tensor[] {l.forward(x)};
+        }
+        return x[0];
+    }
+
+    /** The spec form: {@code {"type": "sequential", "config": {"layers": [ ...specs... ]}}}. */
+    public record Config(List<LayerSpec> layers) {}
+
+    /** Registered by core-api itself: composition is part of the engine, not of a plugin. */
+    public static final class Provider implements LayerProvider<Config> {
+        @Override
+        public String id() {
+            return ID;
+        }
+
+        @Override
+        public Class<Config> configType() {
+            return Config.class;
+        }
+
+        @Override
+        public Config defaultConfig() {
+            return new Config(List.of());
+        }
+
+        @Override
+        public Layer create(Config config, LayerContext context) {
+            List<Layer> built = config.layers().stream().map(context::build).toList();
+            List<String> names = config.layers().stream().map(LayerSpec::name).toList();
+            return new Sequential(built, names);
+        }
+    }
+}

@@ -1,0 +1,407 @@
+package dev.dendrite.ops;
+
+import dev.dendrite.onnx.OnnxBuilder;
+import dev.dendrite.tensor.Kernels;
+import dev.dendrite.tensor.ShapeException;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/** The elementwise math and activation primitives; each reads as its formula. */
+final class Activations {
+    private Activations() {}
+
+    static final class Exp extends Unary {
+        Exp() {
+            super("exp");
+        }
+
+        INDArray apply(INDArray x) {
+            return Transforms.exp(x, true);
+        }
+
+        INDArray derivative() {
+            return y;
+        }
+
+        String onnxOp() {
+            return "Exp";
+        }
+    }
+
+    static final class Log extends Unary {
+        Log() {
+            super("log");
+        }
+
+        INDArray apply(INDArray x) {
+            return Transforms.log(x, true);
+        }
+
+        INDArray derivative() {
+            return Transforms.pow(x, -1, true);
+        }
+
+        String onnxOp() {
+            return "Log";
+        }
+    }
+
+    static final class Sqrt extends Unary {
+        Sqrt() {
+            super("sqrt");
+        }
+
+        INDArray apply(INDArray x) {
+            return Transforms.sqrt(x, true);
+        }
+
+        INDArray derivative() {
+            return y.mul(2.0).rdivi(1.0);
+        }
+
+        String onnxOp() {
+            return "Sqrt";
+        }
+    }
+
+    static final class Abs extends Unary {
+        Abs() {
+            super("abs");
+        }
+
+        INDArray apply(INDArray x) {
+            return Transforms.abs(x, true);
+        }
+
+        INDArray derivative() {
+            return Transforms.sign(x, true);
+        }
+
+        String onnxOp() {
+            return "Abs";
+        }
+    }
+
+    static final class Neg extends Unary {
+        Neg() {
+            super("neg");
+        }
+
+        INDArray apply(INDArray x) {
+            return x.neg();
+        }
+
+        INDArray derivative() {
+            return Nd4j.valueArrayOf(x.shape(), -1.0, x.dataType());
+        }
+
+        String onnxOp() {
+            return "Neg";
+        }
+    }
+
+    static final class Tanh extends Unary {
+        Tanh() {
+            super("tanh");
+        }
+
+        INDArray apply(INDArray x) {
+            return Transforms.tanh(x, true);
+        }
+
+        INDArray derivative() {
+            return y.mul(y).rsubi(1.0);
+        }
+
+        String onnxOp() {
+            return "Tanh";
+        }
+    }
+
+    static final class Sigmoid extends Unary {
+        Sigmoid() {
+            super("sigmoid");
+        }
+
+        INDArray apply(INDArray x) {
+            return Transforms.sigmoid(x, true);
+        }
+
+        INDArray derivative() {
+            return y.rsub(1.0).muli(y);
+        }
+
+        String onnxOp() {
+            return "Sigmoid";
+        }
+    }
+
+    static final class Relu extends Unary {
+        Relu() {
+            super("relu");
+        }
+
+        INDArray apply(INDArray x) {
+            return Transforms.relu(x, true);
+        }
+
+        INDArray derivative() {
+            return Arr.mask(x.gt(0.0), x.dataType());
+        }
+
+        String onnxOp() {
+            return "Relu";
+        }
+    }
+
+    static final class LeakyRelu extends Unary {
+        private final double alpha;
+
+        LeakyRelu(double alpha) {
+            super("leaky_relu");
+            this.alpha = alpha;
+        }
+
+        INDArray apply(INDArray x) {
+            return Transforms.leakyRelu(x, alpha, true);
+        }
+
+        INDArray derivative() {
+            // 1 where x > 0, alpha elsewhere
+            return Arr.mask(x.gt(0.0), x.dataType()).muli(1.0 - alpha).addi(alpha);
+        }
+
+        String onnxOp() {
+            return "LeakyRelu";
+        }
+
+        @Override
+        Map<String, Object> onnxAttributes() {
+            return Map.of("alpha", alpha);
+        }
+    }
+
+    static final class Elu extends Unary {
+        private final double alpha;
+
+        Elu(double alpha) {
+            super("elu");
+            this.alpha = alpha;
+        }
+
+        INDArray apply(INDArray x) {
+            INDArray out = Kernels.empty(x.dataType(), x.shape());
+            Kernels.exec("elu", new INDArray[] {x}, new INDArray[] {out}, null, new double[] {alpha}, null);
+            return out;
+        }
+
+        INDArray derivative() {
+            // 1 for x > 0, alpha·e^x = y + alpha otherwise
+            INDArray pos = Arr.mask(x.gt(0.0), x.dataType());
+            return pos.rsub(1.0).muli(y.add(alpha)).addi(pos);
+        }
+
+        String onnxOp() {
+            return "Elu";
+        }
+
+        @Override
+        Map<String, Object> onnxAttributes() {
+            return Map.of("alpha", alpha);
+        }
+    }
+
+    /** Klambauer et al. 2017, with their fixed-point constants. */
+    static final class Selu extends Unary {
+        static final double ALPHA = 1.6732632423543772848170429916717;
+        static final double LAMBDA = 1.0507009873554804934193349852946;
+
+        Selu() {
+            super("selu");
+        }
+
+        INDArray apply(INDArray x) {
+            INDArray pos = Arr.mask(x.gt(0.0), x.dataType());
+            INDArray neg = Transforms.exp(x, true).subi(1.0).muli(ALPHA);
+            // λ·(x if x > 0 else α(e^x − 1))
+            return x.mul(pos).addi(neg.muli(pos.rsub(1.0))).muli(LAMBDA);
+        }
+
+        INDArray derivative() {
+            INDArray pos = Arr.mask(x.gt(0.0), x.dataType());
+            return pos.rsub(1.0).muli(y.add(LAMBDA * ALPHA)).addi(pos.mul(LAMBDA));
+        }
+
+        String onnxOp() {
+            return "Selu";
+        }
+
+        @Override
+        Map<String, Object> onnxAttributes() {
+            return Map.of("alpha", ALPHA, "gamma", LAMBDA);
+        }
+    }
+
+    /** GELU in its exact erf form: x·Φ(x) (Hendrycks and Gimpel 2016). */
+    static final class Gelu extends Unary {
+        private static final double INV_SQRT2 = 0.70710678118654752440;
+        private static final double INV_SQRT_2PI = 0.39894228040143267794;
+        private INDArray cdf;
+
+        Gelu() {
+            super("gelu");
+        }
+
+        INDArray apply(INDArray x) {
+            INDArray e = Kernels.empty(x.dataType(), x.shape());
+            Nd4j.getExecutioner().exec(new Erf(x.mul(INV_SQRT2), e));
+            cdf = e.addi(1.0).muli(0.5);
+            return x.mul(cdf);
+        }
+
+        INDArray derivative() {
+            // Φ(x) + x·φ(x)
+            INDArray pdf = Transforms.exp(x.mul(x).muli(-0.5), false).muli(INV_SQRT_2PI);
+            return pdf.muli(x).addi(cdf);
+        }
+
+        String onnxOp() {
+            return "Gelu";
+        }
+
+        @Override
+        public void toOnnx(OnnxBuilder onnx, String[] in, String[] out) {
+            if (onnx.opset() >= 20) {
+                onnx.node("Gelu", in, out);
+                return;
+            }
+            // Before opset 20 there is no Gelu: 0.5·x·(1 + erf(x/√2)).
+            String scaled = onnx.fresh("gelu_scaled");
+            String erf = onnx.fresh("gelu_erf");
+            String plus = onnx.fresh("gelu_plus1");
+            String half = onnx.fresh("gelu_half");
+            onnx.node("Mul", new String[] {in[0], onnx.constant(scalarLike(INV_SQRT2))}, new String[] {scaled});
+            onnx.node("Erf", new String[] {scaled}, new String[] {erf});
+            onnx.node("Add", new String[] {erf, onnx.constant(scalarLike(1.0))}, new String[] {plus});
+            onnx.node("Mul", new String[] {in[0], onnx.constant(scalarLike(0.5))}, new String[] {half});
+            onnx.node("Mul", new String[] {half, plus}, out);
+        }
+
+        private INDArray scalarLike(double v) {
+            return Nd4j.scalar(x == null ? org.nd4j.linalg.api.buffer.DataType.FLOAT : x.dataType(), v);
+        }
+    }
+
+    /** log(1 + e^x), computed as relu(x) + log1p(e^−|x|) so large |x| neither overflows nor loses bits. */
+    static final class Softplus extends Unary {
+        Softplus() {
+            super("softplus");
+        }
+
+        INDArray apply(INDArray x) {
+            INDArray t = Transforms.exp(Transforms.abs(x, true).negi(), false);
+            return Transforms.log1p(t, false).addi(Transforms.relu(x, true));
+        }
+
+        INDArray derivative() {
+            return Transforms.sigmoid(x, true);
+        }
+
+        String onnxOp() {
+            return "Softplus";
+        }
+    }
+
+    static final class Softsign extends Unary {
+        Softsign() {
+            super("softsign");
+        }
+
+        INDArray apply(INDArray x) {
+            return x.div(Transforms.abs(x, true).addi(1.0));
+        }
+
+        INDArray derivative() {
+            INDArray d = Transforms.abs(x, true).addi(1.0);
+            return d.muli(d).rdivi(1.0);
+        }
+
+        String onnxOp() {
+            return "Softsign";
+        }
+    }
+
+    /** max(0, min(1, αx + β)), ONNX's definition (α = 0.2, β = 0.5 by default). */
+    static final class HardSigmoid extends Unary {
+        private final double alpha;
+        private final double beta;
+
+        HardSigmoid(double alpha, double beta) {
+            super("hard_sigmoid");
+            this.alpha = alpha;
+            this.beta = beta;
+        }
+
+        INDArray apply(INDArray x) {
+            INDArray out = Kernels.empty(x.dataType(), x.shape());
+            Kernels.exec("clipbyvalue", new INDArray[] {x.mul(alpha).addi(beta)}, new INDArray[] {out}, null,
+                    new double[] {0.0, 1.0}, null);
+            return out;
+        }
+
+        INDArray derivative() {
+            INDArray z = x.mul(alpha).addi(beta);
+            return Arr.mask(z.gt(0.0), x.dataType()).muli(Arr.mask(z.lt(1.0), x.dataType())).muli(alpha);
+        }
+
+        String onnxOp() {
+            return "HardSigmoid";
+        }
+
+        @Override
+        Map<String, Object> onnxAttributes() {
+            return Map.of("alpha", alpha, "beta", beta);
+        }
+    }
+
+    static final class Clip extends Unary {
+        private final double min;
+        private final double max;
+
+        Clip(double min, double max) {
+            super("clip");
+            if (!(min <= max)) {
+                throw new ShapeException("clip: min " + min + " is greater than max " + max);
+            }
+            this.min = min;
+            this.max = max;
+        }
+
+        INDArray apply(INDArray x) {
+            INDArray out = Kernels.empty(x.dataType(), x.shape());
+            Kernels.exec("clipbyvalue", new INDArray[] {x}, new INDArray[] {out}, null, new double[] {min, max},
+                    null);
+            return out;
+        }
+
+        INDArray derivative() {
+            // The gradient passes where the input was inside [min, max], as in PyTorch.
+            return Arr.mask(x.gte(min), x.dataType()).muli(Arr.mask(x.lte(max), x.dataType()));
+        }
+
+        String onnxOp() {
+            return "Clip";
+        }
+
+        @Override
+        public void toOnnx(OnnxBuilder onnx, String[] in, String[] out) {
+            org.nd4j.linalg.api.buffer.DataType t = x == null ? org.nd4j.linalg.api.buffer.DataType.FLOAT
+                    : x.dataType();
+            onnx.node("Clip", new String[] {in[0], onnx.constant(Nd4j.scalar(t, min)), onnx.constant(
+                    Nd4j.scalar(t, max))}, out);
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package dev.dendrite.ops;
+
+import dev.dendrite.onnx.OnnxBuilder;
+import dev.dendrite.tensor.Function;
+import dev.dendrite.tensor.ShapeException;
+import dev.dendrite.tensor.Shapes;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Reductions over a set of axes (all axes when none are given), with or without kept dims. Backward
+ * broadcasts the gradient back over the reduced axes, weighted by each reduction's own derivative.
+ */
+abstract class Reduce extends Function {
+    private final String name;
+    private final String onnxOp;
+    private final int[] requestedAxes;
+    protected final boolean keepDims;
+    protected int[] axes;
+    protected INDArray x;
+    /** The result with reduced dims kept as size 1, so it broadcasts against x. */
+    protected INDArray yKept;
+
+    Reduce(String name, String onnxOp, int[] axes, boolean keepDims) {
+        this.name = name;
+        this.onnxOp = onnxOp;
+        this.requestedAxes = axes;
+        this.keepDims = keepDims;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    protected INDArray[] forward(INDArray[] in) {
+        Shapes.requireFloating(name, in[0]);
+        x = in[0];
+        if (requestedAxes.length == 0) {
+            axes = new int[x.rank()];
+            for (int i = 0; i < axes.length; i++) {
+                axes[i] = i;
+            }
+        } else {
+            axes = Shapes.axes(name, requestedAxes, x.rank());
+        }
+        for (int a : axes) {
+            if (x.size(a) == 0 && !allowsEmpty()) {
+                throw new ShapeException(name + ": cannot reduce over empty axis " + a + " of shape "
+                        + Shapes.str(x.shape()));
+            }
+        }
+        long[] kept = x.shape().clone();
+        for (int a : axes) {
+            kept[a] = 1;
+        }
+        yKept = compute(x, axes).reshape('c', kept);
+        return new INDArray[] {keepDims ? yKept : yKept.reshape('c', reducedShape())};
+    }
+
+    private long[] reducedShape() {
+        long[] s = new long[x.rank() - axes.length];
+        int j = 0;
+        outer:
+        for (int i = 0; i < x.rank(); i++) {
+            for (int a : axes) {
+                if (a == i) {
+                    continue outer;
+                }
+            }
+            s[j++] = x.size(i);
+        }
+        return s;
+    }
+
+    /** Sum and product have an identity (0, 1) and so reduce empty axes; max and min do not. */
+    boolean allowsEmpty() {
+        return false;
+    }
+
+    /** The reduction, native, with kept dims or not (it is reshaped after). */
+    abstract INDArray compute(INDArray x, int[] axes);
+
+    /** d(reduced)/dx in x's shape, to be multiplied by the broadcast incoming gradient. */
+    abstract INDArray localGradient();
+
+    @Override
+    protected INDArray[] backward(INDArray[] g) {
+        if (!needsGrad(0)) {
+            return new INDArray[] {null};
+        }
+        INDArray gKept = g[0].reshape('c', yKept.shape());
+        return new INDArray[] {Arr.mul(localGradient(), gKept)};
+    }
+
+    @Override
+    public void toOnnx(OnnxBuilder onnx, String[] inputs, String[] outputs) {
+        long[] ax = new long[axes.length];
+        for (int i = 0; i < ax.length; i++) {
+            ax[i] = axes[i];
+        }
+        Map<String, Object> keep = Map.of("keepdims", keepDims ? 1L : 0L);
+        // ReduceSum takes axes as an input from opset 13, the other reductions only from opset 18.
+        boolean axesAsInput = onnxOp.equals("ReduceSum") ? onnx.opset() >= 13 : onnx.opset() >= 18;
+        if (axesAsInput) {
+            onnx.node(onnxOp, new String[] {inputs[0], onnx.int64s(ax)}, outputs, keep);
+        } else {
+            onnx.node(onnxOp, inputs, outputs, Map.of("keepdims", keepDims ? 1L : 0L, "axes", ax));
+        }
+    }
+
+    static final class Sum extends Reduce {
+        Sum(int[] axes, boolean keepDims) {
+            super("sum", "ReduceSum", axes, keepDims);
+        }
+
+        @Override
+        boolean allowsEmpty() {
+            return true;
+        }
+
+        INDArray compute(INDArray x, int[] axes) {
+            return x.sum(true, axes);
+        }
+
+        INDArray localGradient() {
+            return org.nd4j.linalg.factory.Nd4j.ones(x.dataType(), x.shape());
+        }
+    }
+
+    static final class Mean extends Reduce {
+        Mean(int[] axes, boolean keepDims) {
+            super("mean", "ReduceMean", axes, keepDims);
+        }
+
+        INDArray compute(INDArray x, int[] axes) {
+            return x.mean(true, axes);
+        }
+
+        INDArray localGradient() {
+            long n = x.length() / yKept.length();
+            return org.nd4j.linalg.factory.Nd4j.valueArrayOf(x.shape(), 1.0 / n, x.dataType());
+        }
+    }
+
+    /** Max and min: the gradient goes to the arg-extreme, split evenly between ties (as PyTorch's amax). */
+    static final class Extreme extends Reduce {
+        private final boolean max;
+
+        Extreme(boolean max, int[] axes, boolean keepDims) {
+            super(max ? "max" : "min", max ? "ReduceMax" : "ReduceMin", axes, keepDims);
+            this.max = max;
+        }
+
+        INDArray compute(INDArray x, int[] axes) {
+            return max ? x.max(true, axes) : x.min(true, axes);
+        }
+
+        INDArray localGradient() {
+            INDArray hit = Arr.mask(Arr.compare("equals", x, yKept), x.dataType());
+            return Arr.div(hit, hit.sum(true, axes));
+        }
+    }
+
+    static final class Prod extends Reduce {
+        Prod(int[] axes, boolean keepDims) {
+            super("prod", "ReduceProd", axes, keepDims);
+        }
+
+        @Override
+        boolean allowsEmpty() {
+            return true;
+        }
+
+        INDArray compute(INDArray x, int[] axes) {
+            return x.prod(true, axes);
+        }
+
+        /**
+         * The product of the other elements. y/x is that except at zeros: with one zero in a group its
+         * gradient is the product of the non-zeros, with two or more every gradient in the group is 0.
+         */
+        INDArray localGradient() {
+            INDArray zero = Arr.mask(x.eq(0.0), x.dataType());
+            INDArray safe = x.add(zero); // zeros replaced by ones
+            INDArray prodNonZero = safe.prod(true, axes).reshape('c', yKept.shape());
+            INDArray zeros = zero.sum(true, axes).reshape('c', yKept.shape());
+            INDArray noZero = Arr.mask(zeros.eq(0.0), x.dataType());
+            INDArray oneZero = Arr.mask(zeros.eq(1.0), x.dataType());
+            INDArray atNonZero = Arr.mul(Arr.div(prodNonZero, safe), noZero);
+            INDArray atZero = Arr.mul(zero, Arr.mul(prodNonZero, oneZero));
+            return atNonZero.muli(zero.rsub(1.0)).addi(atZero);
+        }
+    }
+
+    /** log Σ exp(x), shifted by the max so it never overflows. */
+    static final class LogSumExp extends Reduce {
+        LogSumExp(int[] axes, boolean keepDims) {
+            super("logsumexp", "ReduceLogSumExp", axes, keepDims);
+        }
+
+        INDArray compute(INDArray x, int[] axes) {
+            INDArray m = x.max(true, axes);
+            INDArray s = Transforms.exp(Arr.sub(x, m), false).sum(true, axes);
+            return Transforms.log(s, false).addi(m);
+        }
+
+        INDArray localGradient() {
+            return Transforms.exp(Arr.sub(x, yKept), false);
+        }
+    }
+}

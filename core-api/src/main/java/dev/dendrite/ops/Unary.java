@@ -1,0 +1,61 @@
+package dev.dendrite.ops;
+
+import dev.dendrite.onnx.OnnxBuilder;
+import dev.dendrite.tensor.Function;
+import dev.dendrite.tensor.Shapes;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** An elementwise function y = f(x): backward is g·f'(x), written from whichever of x and y is cheaper. */
+abstract class Unary extends Function {
+    private final String name;
+    protected INDArray x;
+    protected INDArray y;
+
+    Unary(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    protected final INDArray[] forward(INDArray[] in) {
+        if (in.length != 1) {
+            throw new IllegalArgumentException(name + " takes one input, got " + in.length);
+        }
+        Shapes.requireFloating(name, in[0]);
+        x = in[0];
+        y = apply(x);
+        return new INDArray[] {y};
+    }
+
+    @Override
+    protected final INDArray[] backward(INDArray[] g) {
+        return new INDArray[] {needsGrad(0) ? g[0].mul(derivative()) : null};
+    }
+
+    /** f(x) into a new array. */
+    abstract INDArray apply(INDArray x);
+
+    /** f'(x), elementwise, in x's shape. */
+    abstract INDArray derivative();
+
+    /** Most map to one ONNX op with optional attributes. */
+    static void single(OnnxBuilder onnx, String op, String[] in, String[] out, Map<String, Object> attrs) {
+        onnx.node(op, in, out, attrs);
+    }
+
+    @Override
+    public void toOnnx(OnnxBuilder onnx, String[] inputs, String[] outputs) {
+        single(onnx, onnxOp(), inputs, outputs, onnxAttributes());
+    }
+
+    abstract String onnxOp();
+
+    Map<String, Object> onnxAttributes() {
+        return Map.of();
+    }
+}
