@@ -12,7 +12,9 @@ public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            // Parameterless layers (relu, tanh, ...) have empty config records: {} is their JSON.
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     private Json() {}
 

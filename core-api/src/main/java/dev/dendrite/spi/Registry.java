@@ -54,7 +54,7 @@ public final class Registry<P extends Provider<?>> {
     public P get(String id) {
         P p = byId.get(id);
         if (p == null) {
-            throw new DendriteException("unknown " + kind + " '" + id + "'; known " + kind + "s: "
+            throw new DendriteException("unknown " + kind + " '" + id + "'; known " + kind + " ids: "
                     + String.join(", ", byId.keySet()));
         }
         return p;

@@ -186,6 +186,12 @@ public final class LayerConformance<C extends Record> {
             Tensor[] x = inputs(DataType.FLOAT, 1, false);
             expectShapeError(id, layer, x, "a float32 input to a float64 layer", "FLOAT");
         }
+        if (!indexInputs.isEmpty()) {
+            Tensor[] x = inputs(DataType.DOUBLE, 1, false);
+            int slot = floatInputs.size();
+            x[slot] = Tensor.of(x[slot].data().castTo(DataType.DOUBLE));
+            expectShapeError(id, layer, x, "float values where integer ids belong", "DOUBLE");
+        }
     }
 
     private static void expectShapeError(String id, Layer layer, Tensor[] x, String what, String mustMention) {

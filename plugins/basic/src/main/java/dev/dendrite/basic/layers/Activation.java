@@ -1,0 +1,73 @@
+package dev.dendrite.basic.layers;
+
+import dev.dendrite.nn.Layer;
+import dev.dendrite.nn.LayerContext;
+import dev.dendrite.nn.LayerProvider;
+import dev.dendrite.nn.Module;
+import dev.dendrite.tensor.Tensor;
+import java.util.function.UnaryOperator;
+
+/** A parameterless elementwise layer around one primitive. */
+final class Activation extends Module {
+    private final UnaryOperator<Tensor> f;
+
+    Activation(String kind, UnaryOperator<Tensor> f) {
+        super(kind);
+        this.f = f;
+    }
+
+    @Override
+    protected Tensor forward(Tensor x) {
+        return f.apply(x);
+    }
+
+    /** A provider for an activation configured by {@code C}. */
+    abstract static class Provider<C extends Record> implements LayerProvider<C> {
+        private final String id;
+        private final Class<C> type;
+        private final C defaults;
+
+        Provider(String id, Class<C> type, C defaults) {
+            this.id = id;
+            this.type = type;
+            this.defaults = defaults;
+        }
+
+        @Override
+        public final String id() {
+            return id;
+        }
+
+        @Override
+        public final Class<C> configType() {
+            return type;
+        }
+
+        @Override
+        public final C defaultConfig() {
+            return defaults;
+        }
+
+        @Override
+        public final Layer create(C config, LayerContext context) {
+            return new Activation(id, x -> apply(config, x));
+        }
+
+        abstract Tensor apply(C config, Tensor x);
+    }
+
+    /** An activation with nothing to configure. */
+    abstract static class Plain extends Provider<NoConfig> {
+        private final UnaryOperator<Tensor> f;
+
+        Plain(String id, UnaryOperator<Tensor> f) {
+            super(id, NoConfig.class, new NoConfig());
+            this.f = f;
+        }
+
+        @Override
+        final Tensor apply(NoConfig config, Tensor x) {
+            return f.apply(x);
+        }
+    }
+}
