@@ -92,12 +92,15 @@ public abstract class Module implements Layer {
         if (inputs.length != 1) {
             throw new ShapeException("expected 1 input, got " + inputs.length);
         }
-        return forward(inputs[0]);
+        return call(inputs[0]);
     }
 
-    /** The forward pass of a single-input layer. */
-    protected Tensor forward(Tensor x) {
-        throw new UnsupportedOperationException(kind + " overrides neither forward(Tensor) nor call(Tensor[])");
+    /**
+     * The forward pass of a single-input layer. Named apart from {@link #forward} on purpose: callers
+     * always go through {@code forward}, which adds the layer's name to shape errors.
+     */
+    protected Tensor call(Tensor x) {
+        throw new UnsupportedOperationException(kind + " overrides neither call(Tensor) nor call(Tensor[])");
     }
 
     @Override

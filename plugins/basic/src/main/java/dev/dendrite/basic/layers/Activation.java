@@ -17,7 +17,7 @@ final class Activation extends Module {
     }
 
     @Override
-    protected Tensor forward(Tensor x) {
+    protected Tensor call(Tensor x) {
         return f.apply(x);
     }
 

@@ -36,7 +36,7 @@ public final class Dense extends Module {
     }
 
     @Override
-    protected Tensor forward(Tensor x) {
+    protected Tensor call(Tensor x) {
         if (x.rank() < 2 || x.size(-1) != config.in()) {
             throw new ShapeException("expected input [batch, ..., " + config.in() + "], got " + Shapes.str(x.shape()));
         }

@@ -30,7 +30,7 @@ public final class Dropout extends Module {
     }
 
     @Override
-    protected Tensor forward(Tensor x) {
+    protected Tensor call(Tensor x) {
         return isTraining() && p > 0 ? F.dropout(x, p, rng.nextLong()) : x;
     }
 

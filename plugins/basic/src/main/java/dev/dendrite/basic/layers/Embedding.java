@@ -26,7 +26,7 @@ public final class Embedding extends Module {
     }
 
     @Override
-    protected Tensor forward(Tensor ids) {
+    protected Tensor call(Tensor ids) {
         if (!ids.dtype().isIntType()) {
             throw new ShapeException("expected integer ids, got " + ids.dtype() + " " + Shapes.str(ids.shape()));
         }

@@ -22,7 +22,7 @@ public final class Flatten extends Module {
     }
 
     @Override
-    protected Tensor forward(Tensor x) {
+    protected Tensor call(Tensor x) {
         if (x.rank() < 2 || (axis > 0 && axis > x.rank())) {
             throw new ShapeException("expected an input of rank >= 2 with at least " + axis + " dims, got "
                     + Shapes.str(x.shape()));

@@ -57,7 +57,7 @@ public final class LayerNorm extends Module {
     }
 
     @Override
-    protected Tensor forward(Tensor x) {
+    protected Tensor call(Tensor x) {
         int k = normalized.length;
         if (x.rank() <= k || !Arrays.equals(Arrays.copyOfRange(x.shape(), x.rank() - k, x.rank()), normalized)) {
             throw new ShapeException("expected an input [batch, ..., " + Arrays.toString(normalized).replaceAll("[\\[\\]]", "")

@@ -24,7 +24,7 @@ public final class Swish extends Module {
     }
 
     @Override
-    protected Tensor forward(Tensor x) {
+    protected Tensor call(Tensor x) {
         return F.mul(x, F.sigmoid(F.mul(x, beta)));
     }
 
