@@ -1,0 +1,38 @@
+package dev.dendrite.basic.optim;
+
+import dev.dendrite.optim.Optimizer;
+import dev.dendrite.optim.OptimizerProvider;
+import dev.dendrite.tensor.Tensor;
+import java.util.Map;
+
+/** {@code "adamw"}: {@link AdamW}, with PyTorch's defaults and argument checks. */
+public final class AdamWProvider implements OptimizerProvider<AdamWProvider.Config> {
+    static final String ID = "adamw";
+
+    /**
+     * The {@code torch.optim.AdamW} arguments ({@code betas} split into {@code beta1}, {@code beta2});
+     * defaults {@code lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False}.
+     */
+    public record Config(double lr, double beta1, double beta2, double eps, double weightDecay, boolean amsgrad) {}
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public Class<Config> configType() {
+        return Config.class;
+    }
+
+    @Override
+    public Config defaultConfig() {
+        return new Config(1e-3, 0.9, 0.999, 1e-8, 1e-2, false);
+    }
+
+    @Override
+    public Optimizer create(Config c, Map<String, Tensor> parameters) {
+        AdamRule.validate(ID, c.lr(), c.beta1(), c.beta2(), c.eps(), c.weightDecay());
+        return new AdamW(parameters, c);
+    }
+}
