@@ -1,0 +1,93 @@
+package dev.dendrite.train;
+
+import com.google.inject.Inject;
+import dev.dendrite.data.Batch;
+import dev.dendrite.data.DataLoader;
+import dev.dendrite.loss.NonFiniteLossException;
+import dev.dendrite.nn.Layer;
+import dev.dendrite.optim.Optimizer;
+import dev.dendrite.random.Rng;
+import dev.dendrite.tensor.Tensor;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The training loop: for each epoch, every batch goes forward, through the loss, backward and into the
+ * optimizer; then the test set is evaluated and the listeners (progress, metrics, checkpoints, early
+ * stopping) see the epoch. Deterministic for a seed: the one random stream drives init, shuffling and
+ * dropout, and is saved with each checkpoint.
+ */
+public final class Trainer {
+    private final Rng rng;
+    private final List<TrainingListener> listeners;
+
+    @Inject
+    public Trainer(Rng rng, Set<TrainingListener> listeners) {
+        this.rng = rng;
+        this.listeners = List.copyOf(listeners);
+    }
+
+    public TrainingState fit(TrainingRun run) {
+        TrainingState state = run.start();
+        listeners.forEach(l -> l.onStart(run, run.start()));
+        Layer model = run.model().layer();
+        Optimizer opt = run.optimizer();
+        TrainingListener.Control control = new TrainingListener.Control();
+        long step = state.step();
+        for (int epoch = state.epoch() + 1; epoch <= run.spec().epochs() && control.stopReason() == null; epoch++) {
+            long started = System.nanoTime();
+            model.train(true);
+            if (run.schedule() != null && run.spec().scheduleUnit().equals("epoch")) {
+                opt.setLearningRate(run.schedule().learningRate(epoch - 1, run.baseLr()));
+            }
+            double lossSum = 0;
+            long seen = 0;
+            DataLoader loader = run.train();
+            try (DataLoader.Epoch batches = loader.epoch()) {
+                long index = 0;
+                while (batches.hasNext()) {
+                    Batch b = batches.next();
+                    if (run.schedule() != null && run.spec().scheduleUnit().equals("step")) {
+                        opt.setLearningRate(run.schedule().learningRate(step, run.baseLr()));
+                    }
+                    double loss = trainStep(run, b, epoch, step, index, loader.batches());
+                    step++;
+                    index++;
+                    lossSum += loss * b.size();
+                    seen += b.size();
+                    TrainingListener.BatchEvent event = new TrainingListener.BatchEvent(epoch, index, loader.batches(),
+                            step, loss, b.size());
+                    listeners.forEach(l -> l.onBatch(run, event));
+                }
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            Evaluation.Result test = run.test() == null ? new Evaluation.Result(Double.NaN, Double.NaN)
+                    : Evaluation.evaluate(model, run.loss(), run.test());
+            EpochStats stats = new EpochStats(epoch, lossSum / seen, test.loss(), test.accuracy(), opt.learningRate(),
+                    seconds, seen / seconds);
+            state = state.next(stats, step, rng.state());
+            TrainingState s = state;
+            listeners.forEach(l -> l.onEpoch(run, stats, s, control));
+        }
+        TrainingState end = state;
+        listeners.forEach(l -> l.onEnd(run, end));
+        return state;
+    }
+
+    private static double trainStep(TrainingRun run, Batch b, int epoch, long step, long index, long batches) {
+        Optimizer opt = run.optimizer();
+        opt.zeroGrad();
+        Tensor out = run.model().layer().forward(Tensor.of(b.features()));
+        Tensor loss;
+        try {
+            loss = run.loss().apply(out, Tensor.of(b.labels()));
+        } catch (NonFiniteLossException e) {
+            throw new TrainingDivergedException("training diverged at epoch " + epoch + ", step " + (step + 1)
+                    + " (batch " + (index + 1) + " of " + batches + "): " + e.getMessage()
+                    + "; nothing was saved after epoch " + (epoch - 1), epoch, step + 1, e);
+        }
+        loss.backward();
+        opt.step();
+        return loss.item();
+    }
+}

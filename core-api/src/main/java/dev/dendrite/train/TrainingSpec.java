@@ -1,0 +1,42 @@
+package dev.dendrite.train;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.dendrite.nn.ComponentSpec;
+import dev.dendrite.nn.LayerSpec;
+import dev.dendrite.tensor.DendriteException;
+
+/**
+ * A whole training run as data: what {@code dendrite train SPEC.json} reads and what every checkpoint
+ * stores, so a checkpoint alone is enough to rebuild and resume the run.
+ *
+ * @param schedule optional; {@code scheduleUnit} says whether it counts epochs (default) or steps
+ * @param data the dataset's name, e.g. {@code "fashion-mnist"}
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TrainingSpec(LayerSpec model, ComponentSpec loss, ComponentSpec optimizer, ComponentSpec schedule,
+        String scheduleUnit, int epochs, int batchSize, long seed, String data) {
+
+    public TrainingSpec {
+        if (model == null || loss == null || optimizer == null) {
+            throw new DendriteException("a training spec needs \"model\", \"loss\" and \"optimizer\"");
+        }
+        if (scheduleUnit == null) {
+            scheduleUnit = "epoch";
+        }
+        if (!scheduleUnit.equals("epoch") && !scheduleUnit.equals("step")) {
+            throw new DendriteException("scheduleUnit must be \"epoch\" or \"step\", got \"" + scheduleUnit + "\"");
+        }
+        if (epochs <= 0 || batchSize <= 0) {
+            throw new DendriteException("epochs and batchSize must be positive, got epochs=" + epochs + ", batchSize="
+                    + batchSize);
+        }
+    }
+
+    public TrainingSpec withEpochs(int e) {
+        return new TrainingSpec(model, loss, optimizer, schedule, scheduleUnit, e, batchSize, seed, data);
+    }
+
+    public TrainingSpec withSeed(long s) {
+        return new TrainingSpec(model, loss, optimizer, schedule, scheduleUnit, epochs, batchSize, s, data);
+    }
+}

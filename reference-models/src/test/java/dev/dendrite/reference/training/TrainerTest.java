@@ -1,0 +1,172 @@
+package dev.dendrite.reference.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import dev.dendrite.data.ArrayDataset;
+import dev.dendrite.data.Batch;
+import dev.dendrite.data.Dataset;
+import dev.dendrite.inject.DendriteModule;
+import dev.dendrite.inject.Registries;
+import dev.dendrite.inject.Settings;
+import dev.dendrite.nn.LayerContext;
+import dev.dendrite.spi.Json;
+import dev.dendrite.train.Checkpoint;
+import dev.dendrite.train.CheckpointWriter;
+import dev.dendrite.train.EarlyStopping;
+import dev.dendrite.train.EpochStats;
+import dev.dendrite.train.MetricsCsv;
+import dev.dendrite.train.Runs;
+import dev.dendrite.train.Trainer;
+import dev.dendrite.train.TrainingDivergedException;
+import dev.dendrite.train.TrainingListener;
+import dev.dendrite.train.TrainingModule;
+import dev.dendrite.train.TrainingRun;
+import dev.dendrite.train.TrainingSpec;
+import dev.dendrite.train.TrainingState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class TrainerTest {
+    private static final ArrayDataset TRAIN = Blobs.make(150, 1);
+    private static final ArrayDataset TEST = Blobs.make(60, 2);
+
+    @TempDir
+    Path dir;
+
+    /** A fresh process's worth of state: a new injector seeded from the spec. */
+    private static Injector injector(TrainingSpec spec, TrainingListener... listeners) {
+        return Guice.createInjector(new DendriteModule(Settings.defaults().withSeed(spec.seed())),
+                new TrainingModule(listeners));
+    }
+
+    private static TrainingState train(TrainingSpec spec, Dataset train, TrainingListener... listeners) {
+        Injector i = injector(spec, listeners);
+        TrainingRun run = Runs.fresh(spec, i.getInstance(LayerContext.class), i.getInstance(Registries.class), train,
+                TEST);
+        return i.getInstance(Trainer.class).fit(run);
+    }
+
+    private static TrainingState resume(Path checkpoint, int epochs, TrainingListener... listeners) {
+        Checkpoint ck = Checkpoint.read(checkpoint);
+        Injector i = injector(ck.spec(), listeners);
+        TrainingRun run = Runs.resume(ck, epochs, i.getInstance(LayerContext.class), i.getInstance(Registries.class),
+                TRAIN, TEST);
+        return i.getInstance(Trainer.class).fit(run);
+    }
+
+    /** Every value, exactly (INDArray.equals compares with a tolerance). */
+    private static double[] bits(INDArray a) {
+        return a.dup('c').reshape(a.length()).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
+    }
+
+    /** Everything an epoch measured but its timing. */
+    private static List<List<Double>> measured(TrainingState s) {
+        return s.history().stream().map(e -> List.of((double) e.epoch(), e.trainLoss(), e.testLoss(),
+                e.testAccuracy(), e.learningRate())).toList();
+    }
+
+    private static TrainingSpec spec(int epochs) {
+        return Json.read(Blobs.spec(epochs), TrainingSpec.class);
+    }
+
+    @Test
+    void resumingAfterOneEpochContinuesBitExactly() {
+        Path straight = dir.resolve("straight.zip");
+        TrainingState twoEpochs = train(spec(2), TRAIN, new CheckpointWriter(straight));
+
+        Path half = dir.resolve("half.zip");
+        train(spec(1), TRAIN, new CheckpointWriter(half));
+        Path resumed = dir.resolve("resumed.zip");
+        TrainingState continued = resume(half, 2, new CheckpointWriter(resumed));
+
+        assertEquals(measured(twoEpochs), measured(continued), "the same losses to the last bit, epoch by epoch");
+        assertEquals(twoEpochs.step(), continued.step());
+        assertEquals(twoEpochs.rngState(), continued.rngState());
+        Map<String, INDArray> a = Checkpoint.read(straight).parameters();
+        Map<String, INDArray> b = Checkpoint.read(resumed).parameters();
+        assertEquals(a.keySet(), b.keySet());
+        a.forEach((k, v) -> assertArrayEquals(bits(v), bits(b.get(k)), k));
+        Map<String, INDArray> oa = Checkpoint.read(straight).optimizer();
+        Map<String, INDArray> ob = Checkpoint.read(resumed).optimizer();
+        oa.forEach((k, v) -> assertArrayEquals(bits(v), bits(ob.get(k)), k));
+    }
+
+    @Test
+    void theSameSeedGivesTheSameMetricsToTheLastBit() throws Exception {
+        train(spec(2), TRAIN, new MetricsCsv(dir.resolve("a.csv")));
+        train(spec(2), TRAIN, new MetricsCsv(dir.resolve("b.csv")));
+        List<String> a = Files.readAllLines(dir.resolve("a.csv"));
+        List<String> b = Files.readAllLines(dir.resolve("b.csv"));
+        assertEquals(MetricsCsv.HEADER, a.get(0));
+        assertEquals(3, a.size());
+        for (int i = 1; i < a.size(); i++) {
+            String[] ra = a.get(i).split(",");
+            String[] rb = b.get(i).split(",");
+            assertEquals(List.of(ra).subList(0, 5), List.of(rb).subList(0, 5), "epoch, losses, accuracy, lr");
+        }
+        assertTrue(Double.parseDouble(a.get(2).split(",")[3]) > 0.7, "the blobs are learnable: " + a.get(2));
+    }
+
+    @Test
+    void aNanLossStopsTrainingNamingTheStepAndKeepsTheLastCheckpoint() throws Exception {
+        Poisoned data = new Poisoned(TRAIN);
+        Path ck = dir.resolve("checkpoint.zip");
+        TrainingListener arm = new TrainingListener() {
+            @Override
+            public void onEpoch(TrainingRun run, EpochStats stats, TrainingState state, Control control) {
+                data.armed = true;
+            }
+        };
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> train(spec(3), data, new CheckpointWriter(ck), arm));
+        assertEquals(2, e.epoch());
+        assertEquals(11, e.step(), "150 examples in batches of 16: 10 steps in epoch 1, the first of epoch 2 fails");
+        assertTrue(e.getMessage().startsWith("training diverged at epoch 2, step 11 (batch 1 of 10): loss "
+                + "'cross_entropy' is NaN (prediction has "), e.getMessage());
+        assertEquals(1, Checkpoint.read(ck).state().epoch(), "the epoch-1 checkpoint is intact");
+    }
+
+    @Test
+    void earlyStoppingEndsTheRun() {
+        TrainingSpec spec = Json.read(Blobs.spec(30).replace("\"lr\": 0.05", "\"lr\": 0.0"), TrainingSpec.class);
+        TrainingState end = train(spec, TRAIN, new EarlyStopping(2, 0.0));
+        assertEquals(3, end.epoch(), "a frozen model never improves after its first epoch");
+    }
+
+    /** Training data that turns to NaN once armed. */
+    private static final class Poisoned implements Dataset {
+        private final Dataset inner;
+        volatile boolean armed;
+
+        Poisoned(Dataset inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public long size() {
+            return inner.size();
+        }
+
+        @Override
+        public Batch batch(long[] indices) {
+            Batch b = inner.batch(indices);
+            // Not mul(NaN): ND4J's scalar ops ignore a NaN operand.
+            return armed ? new Batch(b.features().dup().assign(Double.NaN), b.labels()) : b;
+        }
+
+        @Override
+        public String description() {
+            return "poisoned";
+        }
+    }
+}
