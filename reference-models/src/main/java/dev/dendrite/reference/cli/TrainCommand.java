@@ -1,0 +1,53 @@
+package dev.dendrite.reference.cli;
+
+import dev.dendrite.reference.run.Experiment;
+import dev.dendrite.spi.Json;
+import dev.dendrite.tensor.DendriteException;
+import dev.dendrite.train.TrainingSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code dendrite train SPEC.json}: trains any model written as a spec of provider ids and configs. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a model described by a JSON spec (model, loss, optimizer, schedule, epochs, batchSize,"
+                + " seed, data).")
+final class TrainCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "SPEC.json", description = "The training spec.")
+    Path specFile;
+
+    @Mixin
+    RunOptions options;
+
+    @Override
+    public Integer call() {
+        String json;
+        try {
+            json = Files.readString(specFile);
+        } catch (IOException e) {
+            throw new DendriteException(specFile + ": cannot read the spec: " + e.getMessage(), e);
+        }
+        TrainingSpec spec;
+        try {
+            spec = Json.read(json, TrainingSpec.class);
+        } catch (DendriteException e) {
+            throw new DendriteException(specFile + ": " + e.getMessage(), e);
+        }
+        if (options.epochs != null) {
+            spec = spec.withEpochs(options.epochs);
+        }
+        if (options.seed != null) {
+            spec = spec.withSeed(options.seed);
+        }
+        String name = specFile.getFileName().toString().replaceFirst("\\.json$", "");
+        Experiment.Outcome o = new Experiment(name, "dendrite train " + specFile, spec, Double.NaN, null,
+                options.data, options.out.resolve(name), options.resume).run(System.out);
+        System.out.printf("%ntest accuracy %.4f (epoch %d, %s)%n", o.accuracy(), o.state().epoch(), o.data());
+        System.out.println("wrote " + options.out.resolve(name) + "/{metrics.csv,curve.png,checkpoint.zip,report.md}");
+        return 0;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.dendrite.reference.run;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import dev.dendrite.inject.DendriteModule;
+import dev.dendrite.inject.Registries;
+import dev.dendrite.inject.Settings;
+import dev.dendrite.nn.LayerContext;
+import dev.dendrite.reference.data.FashionMnist;
+import dev.dendrite.reference.report.CurvePlot;
+import dev.dendrite.reference.report.ProgressBarListener;
+import dev.dendrite.reference.report.Report;
+import dev.dendrite.tensor.DendriteException;
+import dev.dendrite.train.Checkpoint;
+import dev.dendrite.train.CheckpointWriter;
+import dev.dendrite.train.EpochStats;
+import dev.dendrite.train.MetricsCsv;
+import dev.dendrite.train.Runs;
+import dev.dendrite.train.Trainer;
+import dev.dendrite.train.TrainingDivergedException;
+import dev.dendrite.train.TrainingListener;
+import dev.dendrite.train.TrainingModule;
+import dev.dendrite.train.TrainingRun;
+import dev.dendrite.train.TrainingSpec;
+import dev.dendrite.train.TrainingState;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * One training run from the command line, fresh or resumed, with everything it writes to the out dir:
+ * metrics.csv, checkpoint.zip (after every epoch), curve.png and report.md.
+ *
+ * @param paperAccuracy NaN when there is no published figure
+ */
+public record Experiment(String title, String command, TrainingSpec spec, double paperAccuracy, String paperSource,
+        Path dataDir, Path out, Path resume) {
+
+    /** What the run reached. */
+    public record Outcome(TrainingState state, String data) {
+        public double accuracy() {
+            return state.history().isEmpty() ? Double.NaN
+                    : state.history().get(state.history().size() - 1).testAccuracy();
+        }
+    }
+
+    public Outcome run(PrintStream console) {
+        FashionMnist data = Datasets.load(spec.data(), dataDir);
+        console.println("data: " + data.description());
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new DendriteException(out + ": cannot create the output directory: " + e.getMessage(), e);
+        }
+        Path checkpoint = out.resolve("checkpoint.zip");
+        String[] stop = new String[1];
+        TrainingListener stopWatch = new TrainingListener() {
+            @Override
+            public void onEpoch(TrainingRun run, EpochStats stats, TrainingState state, Control control) {
+                stop[0] = control.stopReason();
+            }
+        };
+        Injector injector = Guice.createInjector(new DendriteModule(Settings.defaults().withSeed(spec.seed())),
+                new TrainingModule(new ProgressBarListener(console), new MetricsCsv(out.resolve("metrics.csv")),
+                        new CheckpointWriter(checkpoint), stopWatch));
+        LayerContext ctx = injector.getInstance(LayerContext.class);
+        Registries registries = injector.getInstance(Registries.class);
+        TrainingRun run;
+        if (resume != null) {
+            Checkpoint ck = Checkpoint.read(resume);
+            console.println("resuming " + resume + " after epoch " + ck.state().epoch());
+            run = Runs.resume(ck, spec.epochs(), ctx, registries, data.train(), data.test());
+        } else {
+            run = Runs.fresh(spec, ctx, registries, data.train(), data.test());
+        }
+        TrainingState state;
+        try {
+            state = injector.getInstance(Trainer.class).fit(run);
+        } catch (TrainingDivergedException e) {
+            throw new DendriteException(e.getMessage() + (Files.exists(checkpoint) ? "; the last good checkpoint is "
+                    + checkpoint : ""), e);
+        }
+        CurvePlot.write(out.resolve("curve.png"), title, state.history(), paperAccuracy);
+        Report.write(out.resolve("report.md"), title, command, paperAccuracy, paperSource, data.description(),
+                run.spec(), state, stop[0]);
+        return new Outcome(state, data.description());
+    }
+}
