@@ -14,11 +14,33 @@ import dev.dendrite.tensor.DendriteException;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainingSpec(LayerSpec model, ComponentSpec loss, ComponentSpec optimizer, ComponentSpec schedule,
-        String scheduleUnit, int epochs, int batchSize, long seed, String data) {
+        String scheduleUnit, Integer epochs, Integer batchSize, Long seed, String data) {
+
+    /** Used when a spec gives no seed. */
+    public static final long DEFAULT_SEED = 42;
 
     public TrainingSpec {
-        if (model == null || loss == null || optimizer == null) {
-            throw new DendriteException("a training spec needs \"model\", \"loss\" and \"optimizer\"");
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        if (model == null) {
+            missing.add("\"model\"");
+        }
+        if (loss == null) {
+            missing.add("\"loss\"");
+        }
+        if (optimizer == null) {
+            missing.add("\"optimizer\"");
+        }
+        if (epochs == null) {
+            missing.add("\"epochs\"");
+        }
+        if (batchSize == null) {
+            missing.add("\"batchSize\"");
+        }
+        if (!missing.isEmpty()) {
+            throw new DendriteException("a training spec needs " + String.join(", ", missing));
+        }
+        if (seed == null) {
+            seed = DEFAULT_SEED;
         }
         if (scheduleUnit == null) {
             scheduleUnit = "epoch";
@@ -32,11 +54,11 @@ public record TrainingSpec(LayerSpec model, ComponentSpec loss, ComponentSpec op
         }
     }
 
-    public TrainingSpec withEpochs(int e) {
+    public TrainingSpec withEpochs(Integer e) {
         return new TrainingSpec(model, loss, optimizer, schedule, scheduleUnit, e, batchSize, seed, data);
     }
 
-    public TrainingSpec withSeed(long s) {
+    public TrainingSpec withSeed(Long s) {
         return new TrainingSpec(model, loss, optimizer, schedule, scheduleUnit, epochs, batchSize, s, data);
     }
 }

@@ -1,0 +1,124 @@
+package dev.dendrite.reference.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a script sees it: exit codes, one-line errors, the files a run writes. */
+class CommandLineTest {
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out, String err) {}
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void pluginsListsEveryKindWithItsJar() {
+        Result r = run("plugins");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("layer\\s+dense\\s+.*(plugin-basic|basic/target/classes).*")),
+                r.out());
+        for (String kind : List.of("loss", "optimizer", "lr_schedule")) {
+            assertTrue(r.out().contains("\n" + kind + " "), kind + " in\n" + r.out());
+        }
+    }
+
+    @Test
+    void anUnknownModelIsOneLineAndExitOne() {
+        Result r = run("reproduce", "resnet9000");
+        assertEquals(1, r.code());
+        assertEquals("dendrite: error: unknown model 'resnet9000'; known models: mlp", r.err().strip());
+    }
+
+    @Test
+    void aMissingDataDirIsOneLine() {
+        Result r = run("reproduce", "mlp", "--data", dir.resolve("nowhere").toString(), "--out", dir.toString());
+        assertEquals(1, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("dendrite: error: ") && r.err().contains("nowhere"), r.err());
+    }
+
+    @Test
+    void aBadSpecNamesTheFileAndTheProblem() throws IOException {
+        Path spec = dir.resolve("bad.json");
+        Files.writeString(spec, "{\"model\": {\"type\": \"dense\"}, \"loss\": {\"type\": \"mse\"}}");
+        Result r = run("train", spec.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("dendrite: error: " + spec + ": "), r.err());
+        assertTrue(r.err().contains("\"optimizer\""), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "no stack trace without --verbose: " + r.err());
+        Result verbose = run("train", spec.toString(), "--verbose");
+        assertTrue(verbose.err().lines().count() > 1, "--verbose adds the trace");
+    }
+
+    @Test
+    void trainWritesItsFilesAndResumeContinues() throws IOException {
+        Path data = tinyFashionMnist(dir.resolve("data"));
+        Path spec = dir.resolve("tiny.json");
+        Files.writeString(spec, """
+                {"model": {"type": "sequential", "config": {"layers": [
+                   {"type": "dense", "config": {"in": 784, "out": 16}}, {"type": "relu"},
+                   {"type": "dense", "config": {"in": 16, "out": 10}}]}},
+                 "loss": {"type": "cross_entropy"}, "optimizer": {"type": "sgd", "config": {"lr": 0.05}},
+                 "epochs": 1, "batchSize": 16, "seed": 3, "data": "fashion-mnist"}""");
+        Path out = dir.resolve("runs");
+        Result first = run("train", spec.toString(), "--data", data.toString(), "--out", out.toString());
+        assertEquals(0, first.code(), first.err());
+        Path runDir = out.resolve("tiny");
+        for (String f : List.of("metrics.csv", "curve.png", "checkpoint.zip", "report.md")) {
+            assertTrue(Files.size(runDir.resolve(f)) > 0, f);
+        }
+        Result resumed = run("train", spec.toString(), "--data", data.toString(), "--out", out.toString(),
+                "--resume", runDir.resolve("checkpoint.zip").toString(), "--epochs", "2");
+        assertEquals(0, resumed.code(), resumed.err());
+        List<String> rows = Files.readAllLines(runDir.resolve("metrics.csv"));
+        assertEquals(3, rows.size(), "header + epoch 1 (from the checkpoint) + epoch 2: " + rows);
+        assertTrue(rows.get(2).startsWith("2,"), rows.toString());
+        assertTrue(Files.readString(runDir.resolve("report.md")).contains("| 2 |"));
+    }
+
+    /** 64 train and 32 test images of random pixels in the IDX layout, plain (not gzip'd). */
+    private static Path tinyFashionMnist(Path d) throws IOException {
+        Files.createDirectories(d);
+        java.util.Random r = new java.util.Random(1);
+        for (String split : List.of("train", "t10k")) {
+            int n = split.equals("train") ? 64 : 32;
+            byte[] pixels = new byte[n * 784];
+            r.nextBytes(pixels);
+            byte[] labels = new byte[n];
+            for (int i = 0; i < n; i++) {
+                labels[i] = (byte) (i % 10);
+            }
+            Files.write(d.resolve(split + "-images-idx3-ubyte"), idx(0x803, new int[] {n, 28, 28}, pixels));
+            Files.write(d.resolve(split + "-labels-idx1-ubyte"), idx(0x801, new int[] {n}, labels));
+        }
+        return d;
+    }
+
+    private static byte[] idx(int magic, int[] dims, byte[] payload) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(magic);
+        for (int d : dims) {
+            out.writeInt(d);
+        }
+        out.write(payload);
+        return bytes.toByteArray();
+    }
+}
