@@ -7,6 +7,8 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** The elementwise math and activation primitives; each reads as its formula. */
@@ -225,7 +227,8 @@ final class Activations {
 
         INDArray apply(INDArray x) {
             INDArray pos = Arr.mask(x.gt(0.0), x.dataType());
-            INDArray neg = Transforms.exp(x, true).subi(1.0).muli(ALPHA);
+            // e^min(x, 0): e^x of a large positive x is inf, and inf·0 below would be NaN.
+            INDArray neg = Transforms.exp(Transforms.min(x, 0.0, true), false).subi(1.0).muli(ALPHA);
             // λ·(x if x > 0 else α(e^x − 1))
             return x.mul(pos).addi(neg.muli(pos.rsub(1.0))).muli(LAMBDA);
         }
@@ -303,7 +306,20 @@ final class Activations {
 
         INDArray apply(INDArray x) {
             INDArray t = Transforms.exp(Transforms.abs(x, true).negi(), false);
-            return Transforms.log1p(t, false).addi(Transforms.relu(x, true));
+            return log1p(t).addi(Transforms.relu(x, true));
+        }
+
+        /**
+         * log(1 + t) to full precision. libnd4j's log1p is log(1 + t), which rounds 1 + t first and so
+         * returns 0 for t below 1e-16 (softplus(-50) would be 0, not 1.9e-22). Kahan's correction:
+         * log1p(t) = log(u)·t/(u − 1) with u = 1 + t rounded, and t itself where u rounds to 1.
+         */
+        private static INDArray log1p(INDArray t) {
+            INDArray u = t.add(1.0);
+            INDArray r = Transforms.log(u, true).muli(t).divi(u.subi(1.0));
+            // u − 1 = 0 gives 0/0 = NaN exactly where log1p(t) = t to double precision.
+            BooleanIndexing.replaceWhere(r, t, Conditions.isNan());
+            return r;
         }
 
         INDArray derivative() {

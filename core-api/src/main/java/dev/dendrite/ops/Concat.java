@@ -32,7 +32,7 @@ final class Concat extends Function {
         }
         Shapes.sameFloating("concat", in);
         long[] first = in[0].shape();
-        axis = Shapes.axis("concat", requestedAxis, first.length);
+        axis = Shapes.axis("concat", requestedAxis, first);
         sizes = new long[in.length];
         for (int i = 0; i < in.length; i++) {
             long[] s = in[i].shape();

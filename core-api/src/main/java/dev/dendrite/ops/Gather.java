@@ -35,8 +35,8 @@ final class Gather extends Function {
         Shapes.requireMinRank("gather", x, 1);
         Shapes.requireIntegral("gather", in[1]);
         xShape = x.shape();
-        axis = Shapes.axis("gather", requestedAxis, x.rank());
-        INDArray idx = normalise("gather", in[1], x.size(axis));
+        axis = Shapes.axis("gather", requestedAxis, xShape);
+        INDArray idx = normalise("gather", in[1], xShape, axis);
         flatIndices = idx.reshape(idx.length());
         long[] outShape = new long[x.rank() - 1 + idx.rank()];
         int j = 0;
@@ -57,7 +57,8 @@ final class Gather extends Function {
     }
 
     /** Indices as int64 in [0, n), checked in Java: libnd4j would read out of bounds instead of failing. */
-    static INDArray normalise(String op, INDArray indices, long n) {
+    static INDArray normalise(String op, INDArray indices, long[] shape, int axis) {
+        long n = shape[axis];
         INDArray idx = indices.castTo(DataType.INT64);
         if (idx.length() == 0) {
             return idx;
@@ -65,8 +66,8 @@ final class Gather extends Function {
         long min = idx.minNumber().longValue();
         long max = idx.maxNumber().longValue();
         if (min < -n || max >= n) {
-            throw new ShapeException(op + ": index " + (min < -n ? min : max) + " is out of range for a dimension of "
-                    + "size " + n + " (valid: " + -n + " to " + (n - 1) + ")");
+            throw new ShapeException(op + ": index " + (min < -n ? min : max) + " is out of range for axis " + axis
+                    + " of " + Shapes.str(shape) + " (valid: " + -n + " to " + (n - 1) + ")");
         }
         if (min < 0) {
             idx = idx.add(idx.lt(0).castTo(DataType.INT64).muli(n));
@@ -100,7 +101,10 @@ final class Gather extends Function {
         INDArray rows = updates.reshape('c', uShape).permute(perm).dup('c').reshape('c', k, rest);
         INDArray ref = Nd4j.zeros(updates.dataType(), shape[axis], rest);
         if (k > 0 && rest > 0) {
-            Kernels.exec("scatter_add", new INDArray[] {ref, indices, rows}, new INDArray[] {ref}, null, null, null);
+            // bArg 0 = lock: one thread. Without it libnd4j splits the indices between threads, and rows
+            // with a repeated index (the common case in backward) race and lose updates.
+            Kernels.exec("scatter_add", new INDArray[] {ref, indices, rows}, new INDArray[] {ref}, null, null,
+                    new boolean[] {true});
         }
         long[] permuted = new long[r];
         for (int d = 0; d < r; d++) {

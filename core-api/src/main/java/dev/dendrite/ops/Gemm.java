@@ -36,8 +36,10 @@ final class Gemm extends Function {
     @Override
     protected INDArray[] forward(INDArray[] in) {
         Shapes.sameFloating("gemm", in);
-        Shapes.requireRank("gemm", in[0], 2);
-        Shapes.requireRank("gemm", in[1], 2);
+        if (in[0].rank() != 2 || in[1].rank() != 2) {
+            throw new ShapeException("gemm: A and B must be rank 2, got A" + Shapes.str(in[0].shape()) + " and B"
+                    + Shapes.str(in[1].shape()));
+        }
         a = in[0];
         b = in[1];
         long k = transA ? a.size(0) : a.size(1);

@@ -40,7 +40,7 @@ final class LayerNorm extends Function {
     protected INDArray[] forward(INDArray[] in) {
         Shapes.sameFloating("layer_norm", in);
         INDArray x = in[0];
-        int axis = Shapes.axis("layer_norm", requestedAxis, x.rank());
+        int axis = Shapes.axis("layer_norm", requestedAxis, x.shape());
         long[] norm = Arrays.copyOfRange(x.shape(), axis, x.rank());
         for (int i = 1; i < in.length; i++) {
             if (!Arrays.equals(in[i].shape(), norm)) {

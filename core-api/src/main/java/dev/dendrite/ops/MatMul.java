@@ -51,6 +51,10 @@ final class MatMul extends Function {
         long[] shape = x.shape().clone();
         shape[r - 2] = m;
         shape[r - 1] = n;
+        if (x.isEmpty() || y.isEmpty()) {
+            // An empty sum (K = 0) is 0; libnd4j's matmul fails on empty operands instead.
+            return org.nd4j.linalg.factory.Nd4j.zeros(x.dataType(), shape);
+        }
         INDArray out = Kernels.empty(x.dataType(), shape);
         Kernels.exec("matmul", new INDArray[] {x, y}, new INDArray[] {out}, new long[] {tx ? 1 : 0, ty ? 1 : 0},
                 null, null);

@@ -30,7 +30,8 @@ final class Permute extends Function {
         }
         for (int p : perm) {
             if (p < 0 || p >= r || seen[p]) {
-                throw new ShapeException("permute: " + Arrays.toString(perm) + " is not a permutation of 0.." + (r - 1));
+                throw new ShapeException("permute: " + Arrays.toString(perm) + " is not a permutation of 0.." + (r - 1)
+                        + " for input " + Arrays.toString(in[0].shape()));
             }
             seen[p] = true;
         }

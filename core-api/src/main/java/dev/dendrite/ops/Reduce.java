@@ -6,6 +6,8 @@ import dev.dendrite.tensor.ShapeException;
 import dev.dendrite.tensor.Shapes;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -44,7 +46,7 @@ abstract class Reduce extends Function {
                 axes[i] = i;
             }
         } else {
-            axes = Shapes.axes(name, requestedAxes, x.rank());
+            axes = Shapes.axes(name, requestedAxes, x.shape());
         }
         for (int a : axes) {
             if (x.size(a) == 0 && !allowsEmpty()) {
@@ -90,6 +92,10 @@ abstract class Reduce extends Function {
     protected INDArray[] backward(INDArray[] g) {
         if (!needsGrad(0)) {
             return new INDArray[] {null};
+        }
+        if (x.isEmpty()) {
+            // Sum and prod of empty axes: the gradient of an empty input is empty (native ops refuse empties).
+            return new INDArray[] {org.nd4j.linalg.factory.Nd4j.create(x.dataType(), x.shape())};
         }
         INDArray gKept = g[0].reshape('c', yKept.shape());
         return new INDArray[] {Arr.mul(localGradient(), gKept)};
@@ -175,6 +181,14 @@ abstract class Reduce extends Function {
         }
 
         INDArray compute(INDArray x, int[] axes) {
+            if (x.isEmpty()) {
+                // The empty product is 1 (ND4J refuses to reduce an empty array).
+                long[] kept = x.shape().clone();
+                for (int a : axes) {
+                    kept[a] = 1;
+                }
+                return org.nd4j.linalg.factory.Nd4j.ones(x.dataType(), kept);
+            }
             return x.prod(true, axes);
         }
 
@@ -203,6 +217,8 @@ abstract class Reduce extends Function {
 
         INDArray compute(INDArray x, int[] axes) {
             INDArray m = x.max(true, axes);
+            // An infinite max would give inf − inf = NaN: shift by 0 there, so all −inf gives −inf.
+            BooleanIndexing.replaceWhere(m, 0.0, Conditions.isInfinite());
             INDArray s = Transforms.exp(Arr.sub(x, m), false).sum(true, axes);
             return Transforms.log(s, false).addi(m);
         }

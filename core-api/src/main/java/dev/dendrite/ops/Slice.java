@@ -46,7 +46,7 @@ final class Slice extends Function {
         int n = starts.length;
         axes = new int[n];
         for (int i = 0; i < n; i++) {
-            axes[i] = axesArg == null ? i : Shapes.axis("slice", (int) axesArg[i], x.rank());
+            axes[i] = axesArg == null ? i : Shapes.axis("slice", (int) axesArg[i], x.shape());
         }
         if (Arrays.stream(axes).distinct().count() != n) {
             throw new ShapeException("slice: repeated axis in " + Arrays.toString(axesArg));
@@ -56,7 +56,7 @@ final class Slice extends Function {
         for (int i = 0; i < n; i++) {
             long step = steps == null ? 1 : steps[i];
             if (step == 0) {
-                throw new ShapeException("slice: step 0 on axis " + axes[i]);
+                throw new ShapeException("slice: step 0 on axis " + axes[i] + " of " + Shapes.str(x.shape()));
             }
             picks[i] = positions(x.size(axes[i]), starts[i], ends[i], step);
             shapesBefore[i] = x.shape();
@@ -82,7 +82,8 @@ final class Slice extends Function {
             s = Math.max(0, Math.min(s, dim - 1));
             e = Math.max(-1, Math.min(e, dim - 1));
         }
-        long count = step > 0 ? Math.max(0, (e - s + step - 1) / step) : Math.max(0, (s - e - step - 1) / -step);
+        // ceil((e − s) / step) without overflow for steps near ±Long.MAX_VALUE (e and s are clamped).
+        long count = step > 0 ? (e > s ? (e - s - 1) / step + 1 : 0) : (s > e ? (s - e - 1) / -step + 1 : 0);
         long[] pos = new long[(int) count];
         for (int i = 0; i < count; i++) {
             pos[i] = s + i * step;

@@ -32,7 +32,7 @@ final class Softmax extends Function {
     protected INDArray[] forward(INDArray[] in) {
         Shapes.requireFloating(name(), in[0]);
         Shapes.requireMinRank(name(), in[0], 1);
-        axis = Shapes.axis(name(), requestedAxis, in[0].rank());
+        axis = Shapes.axis(name(), requestedAxis, in[0].shape());
         y = Kernels.empty(in[0].dataType(), in[0].shape());
         Kernels.exec(log ? "log_softmax" : "softmax", y, new long[] {axis}, in[0]);
         return new INDArray[] {y};

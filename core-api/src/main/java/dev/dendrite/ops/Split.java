@@ -27,7 +27,7 @@ final class Split extends Function {
 
     @Override
     protected INDArray[] forward(INDArray[] in) {
-        axis = Shapes.axis("split", requestedAxis, in[0].rank());
+        axis = Shapes.axis("split", requestedAxis, in[0].shape());
         long total = Arrays.stream(sizes).sum();
         if (sizes.length == 0 || Arrays.stream(sizes).anyMatch(s -> s < 0) || total != in[0].size(axis)) {
             throw new ShapeException("split: sizes " + Arrays.toString(sizes) + " do not add up to dim " + axis

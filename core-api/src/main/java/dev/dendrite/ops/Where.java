@@ -26,7 +26,9 @@ final class Where extends Function {
     @Override
     protected INDArray[] forward(INDArray[] in) {
         if (in[0].dataType() != DataType.BOOL) {
-            throw new ShapeException("where: the condition must be BOOL, got " + in[0].dataType());
+            throw new ShapeException("where: the condition must be BOOL, got " + in[0].dataType() + " "
+                    + Shapes.str(in[0].shape()) + " (x " + Shapes.str(in[1].shape()) + ", y "
+                    + Shapes.str(in[2].shape()) + ")");
         }
         Shapes.sameFloating("where", in[1], in[2]);
         xShape = in[1].shape();

@@ -24,7 +24,13 @@ public final class Kernels {
     private static final DataType[] NO_D = new DataType[0];
 
     private final Map<String, DynamicCustomOp> ops = new HashMap<>();
-    private final OpContext context = Nd4j.getExecutioner().buildContext();
+    /**
+     * One context per argument layout (counts of inputs, outputs, i/t/b args). ND4J's setters skip empty
+     * argument arrays, so a context shared between layouts would hand an op the previous op's arguments
+     * (matmul would read elu's alpha as its own alpha); with one layout per context every call overwrites
+     * every argument it has.
+     */
+    private final Map<String, OpContext> contexts = new HashMap<>();
 
     private Kernels() {}
 
@@ -33,16 +39,19 @@ public final class Kernels {
             boolean[] bArgs) {
         Kernels k = LOCAL.get();
         DynamicCustomOp op = k.ops.computeIfAbsent(name, n -> DynamicCustomOp.builder(n).build());
-        OpContext ctx = k.context;
-        ctx.setArgs(inputs, iArgs == null ? NO_I : iArgs, NO_D, tArgs == null ? NO_T : tArgs,
-                bArgs == null ? NO_B : bArgs);
+        long[] i = iArgs == null ? NO_I : iArgs;
+        double[] t = tArgs == null ? NO_T : tArgs;
+        boolean[] b = bArgs == null ? NO_B : bArgs;
+        String layout = inputs.length + "/" + outputs.length + "/" + i.length + "/" + t.length + "/" + b.length;
+        OpContext ctx = k.contexts.computeIfAbsent(layout, l -> Nd4j.getExecutioner().buildContext());
+        ctx.setArgs(inputs, i, NO_D, t, b);
         ctx.setOutputArrays(outputs);
         try {
             Nd4j.getExecutioner().exec(op, ctx);
         } finally {
-            // Drop the references so the context does not keep large arrays alive between calls.
-            ctx.setInputArrays(new INDArray[0]);
-            ctx.setOutputArrays(new INDArray[0]);
+            // Drop every slot, in Java and native: setInputArrays(empty) would keep them all, so a later
+            // op with fewer inputs would still see the previous op's extra inputs (and arrays stay alive).
+            ctx.purge();
         }
     }
 

@@ -58,11 +58,32 @@ public final class Shapes {
         return a;
     }
 
+    /** {@link #axis(String, int, int)} with the input's shape in the message. */
+    public static int axis(String op, int axis, long[] shape) {
+        int rank = shape.length;
+        int a = axis < 0 ? axis + rank : axis;
+        if (a < 0 || a >= rank) {
+            throw new ShapeException(op + ": axis " + axis + " is out of range for input " + str(shape) + " (rank "
+                    + rank + ")");
+        }
+        return a;
+    }
+
     public static int[] axes(String op, int[] axes, int rank) {
+        return axes(op, axes, new long[rank], false);
+    }
+
+    /** Distinct axes mapped into [0, rank) and sorted; the message names the input's shape. */
+    public static int[] axes(String op, int[] axes, long[] shape) {
+        return axes(op, axes, shape, true);
+    }
+
+    private static int[] axes(String op, int[] axes, long[] shape, boolean named) {
+        int rank = shape.length;
         int[] out = new int[axes.length];
         boolean[] seen = new boolean[rank];
         for (int i = 0; i < axes.length; i++) {
-            out[i] = axis(op, axes[i], rank);
+            out[i] = named ? axis(op, axes[i], shape) : axis(op, axes[i], rank);
             if (seen[out[i]]) {
                 throw new ShapeException(op + ": axis " + axes[i] + " is repeated in " + Arrays.toString(axes));
             }
@@ -107,7 +128,8 @@ public final class Shapes {
             if (t == null) {
                 t = x.dataType();
             } else if (t != x.dataType()) {
-                throw new ShapeException(op + ": inputs have different dtypes " + t + " and " + x.dataType());
+                throw new ShapeException(op + ": inputs have different dtypes " + t + " " + str(xs[0].shape()) + " and "
+                        + x.dataType() + " " + str(x.shape()));
             }
         }
         return t;
