@@ -1,5 +1,6 @@
 package dev.dendrite.nn;
 
+import dev.dendrite.spi.BaseProvider;
 import dev.dendrite.tensor.Tensor;
 import java.util.List;
 
@@ -32,20 +33,9 @@ public final class Sequential extends Module {
     public record Config(List<LayerSpec> layers) {}
 
     /** Registered by core-api itself: composition is part of the engine, not of a plugin. */
-    public static final class Provider implements LayerProvider<Config> {
-        @Override
-        public String id() {
-            return ID;
-        }
-
-        @Override
-        public Class<Config> configType() {
-            return Config.class;
-        }
-
-        @Override
-        public Config defaultConfig() {
-            return new Config(List.of());
+    public static final class Provider extends BaseProvider<Config> implements LayerProvider<Config> {
+        public Provider() {
+            super(ID, Config.class, new Config(List.of()));
         }
 
         @Override

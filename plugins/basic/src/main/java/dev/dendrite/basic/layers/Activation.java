@@ -4,6 +4,7 @@ import dev.dendrite.nn.Layer;
 import dev.dendrite.nn.LayerContext;
 import dev.dendrite.nn.LayerProvider;
 import dev.dendrite.nn.Module;
+import dev.dendrite.spi.BaseProvider;
 import dev.dendrite.tensor.Tensor;
 import java.util.function.UnaryOperator;
 
@@ -22,35 +23,14 @@ final class Activation extends Module {
     }
 
     /** A provider for an activation configured by {@code C}. */
-    abstract static class Provider<C extends Record> implements LayerProvider<C> {
-        private final String id;
-        private final Class<C> type;
-        private final C defaults;
-
+    abstract static class Provider<C extends Record> extends BaseProvider<C> implements LayerProvider<C> {
         Provider(String id, Class<C> type, C defaults) {
-            this.id = id;
-            this.type = type;
-            this.defaults = defaults;
-        }
-
-        @Override
-        public final String id() {
-            return id;
-        }
-
-        @Override
-        public final Class<C> configType() {
-            return type;
-        }
-
-        @Override
-        public final C defaultConfig() {
-            return defaults;
+            super(id, type, defaults);
         }
 
         @Override
         public final Layer create(C config, LayerContext context) {
-            return new Activation(id, x -> apply(config, x));
+            return new Activation(id(), x -> apply(config, x));
         }
 
         abstract Tensor apply(C config, Tensor x);

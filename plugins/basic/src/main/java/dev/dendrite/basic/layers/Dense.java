@@ -1,5 +1,6 @@
 package dev.dendrite.basic.layers;
 
+import dev.dendrite.spi.BaseProvider;
 import dev.dendrite.nn.Init;
 import dev.dendrite.nn.Layer;
 import dev.dendrite.nn.LayerContext;
@@ -43,20 +44,9 @@ public final class Dense extends Module {
         return F.linear(x, weight, bias);
     }
 
-    public static final class Provider implements LayerProvider<Config> {
-        @Override
-        public String id() {
-            return ID;
-        }
-
-        @Override
-        public Class<Config> configType() {
-            return Config.class;
-        }
-
-        @Override
-        public Config defaultConfig() {
-            return new Config(1, 1, true, "kaiming_uniform");
+    public static final class Provider extends BaseProvider<Config> implements LayerProvider<Config> {
+        public Provider() {
+            super(ID, Config.class, new Config(1, 1, true, "kaiming_uniform"));
         }
 
         @Override

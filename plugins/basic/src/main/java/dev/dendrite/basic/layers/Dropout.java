@@ -1,5 +1,6 @@
 package dev.dendrite.basic.layers;
 
+import dev.dendrite.spi.BaseProvider;
 import dev.dendrite.nn.Layer;
 import dev.dendrite.nn.LayerContext;
 import dev.dendrite.nn.LayerProvider;
@@ -34,20 +35,9 @@ public final class Dropout extends Module {
         return isTraining() && p > 0 ? F.dropout(x, p, rng.nextLong()) : x;
     }
 
-    public static final class Provider implements LayerProvider<Config> {
-        @Override
-        public String id() {
-            return ID;
-        }
-
-        @Override
-        public Class<Config> configType() {
-            return Config.class;
-        }
-
-        @Override
-        public Config defaultConfig() {
-            return new Config(0.5);
+    public static final class Provider extends BaseProvider<Config> implements LayerProvider<Config> {
+        public Provider() {
+            super(ID, Config.class, new Config(0.5));
         }
 
         @Override

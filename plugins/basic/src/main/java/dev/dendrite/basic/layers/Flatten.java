@@ -1,5 +1,6 @@
 package dev.dendrite.basic.layers;
 
+import dev.dendrite.spi.BaseProvider;
 import dev.dendrite.nn.Layer;
 import dev.dendrite.nn.LayerContext;
 import dev.dendrite.nn.LayerProvider;
@@ -30,20 +31,9 @@ public final class Flatten extends Module {
         return F.flatten(x, axis);
     }
 
-    public static final class Provider implements LayerProvider<Config> {
-        @Override
-        public String id() {
-            return ID;
-        }
-
-        @Override
-        public Class<Config> configType() {
-            return Config.class;
-        }
-
-        @Override
-        public Config defaultConfig() {
-            return new Config(1);
+    public static final class Provider extends BaseProvider<Config> implements LayerProvider<Config> {
+        public Provider() {
+            super(ID, Config.class, new Config(1));
         }
 
         @Override

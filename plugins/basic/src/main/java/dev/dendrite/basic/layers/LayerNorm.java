@@ -1,5 +1,6 @@
 package dev.dendrite.basic.layers;
 
+import dev.dendrite.spi.BaseProvider;
 import dev.dendrite.nn.Init;
 import dev.dendrite.nn.Layer;
 import dev.dendrite.nn.LayerContext;
@@ -66,20 +67,9 @@ public final class LayerNorm extends Module {
         return F.layerNorm(x, gamma, beta, -k, eps);
     }
 
-    public static final class Provider implements LayerProvider<Config> {
-        @Override
-        public String id() {
-            return ID;
-        }
-
-        @Override
-        public Class<Config> configType() {
-            return Config.class;
-        }
-
-        @Override
-        public Config defaultConfig() {
-            return new Config(new long[] {1}, 1e-5, true);
+    public static final class Provider extends BaseProvider<Config> implements LayerProvider<Config> {
+        public Provider() {
+            super(ID, Config.class, new Config(new long[] {1}, 1e-5, true));
         }
 
         @Override

@@ -3,6 +3,7 @@ package dev.dendrite.basic.loss;
 import dev.dendrite.loss.Loss;
 import dev.dendrite.loss.LossProvider;
 import dev.dendrite.ops.F;
+import dev.dendrite.spi.BaseProvider;
 import dev.dendrite.tensor.ShapeException;
 import dev.dendrite.tensor.Tensor;
 
@@ -95,30 +96,9 @@ public final class Losses {
     }
 
     /** Provider and loss in one: a loss is a function of its config. */
-    abstract static class Base<C extends Record> implements LossProvider<C> {
-        private final String id;
-        private final Class<C> type;
-        private final C defaults;
-
+    abstract static class Base<C extends Record> extends BaseProvider<C> implements LossProvider<C> {
         Base(String id, Class<C> type, C defaults) {
-            this.id = id;
-            this.type = type;
-            this.defaults = defaults;
-        }
-
-        @Override
-        public final String id() {
-            return id;
-        }
-
-        @Override
-        public final Class<C> configType() {
-            return type;
-        }
-
-        @Override
-        public final C defaultConfig() {
-            return defaults;
+            super(id, type, defaults);
         }
 
         @Override
@@ -126,7 +106,7 @@ public final class Losses {
             return new Loss() {
                 @Override
                 public String kind() {
-                    return id;
+                    return id();
                 }
 
                 @Override

@@ -1,12 +1,14 @@
 package dev.dendrite.basic.optim;
 
+import dev.dendrite.spi.BaseProvider;
 import dev.dendrite.optim.Optimizer;
 import dev.dendrite.optim.OptimizerProvider;
 import dev.dendrite.tensor.Tensor;
 import java.util.Map;
 
 /** {@code "adagrad"}: {@link Adagrad}, with PyTorch's defaults and argument checks. */
-public final class AdagradProvider implements OptimizerProvider<AdagradProvider.Config> {
+public final class AdagradProvider extends BaseProvider<AdagradProvider.Config>
+        implements OptimizerProvider<AdagradProvider.Config> {
     static final String ID = "adagrad";
 
     /**
@@ -16,19 +18,8 @@ public final class AdagradProvider implements OptimizerProvider<AdagradProvider.
     public record Config(double lr, double lrDecay, double weightDecay, double initialAccumulatorValue,
             double eps) {}
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(1e-2, 0, 0, 0, 1e-10);
+    public AdagradProvider() {
+        super(ID, Config.class, new Config(1e-2, 0, 0, 0, 1e-10));
     }
 
     @Override

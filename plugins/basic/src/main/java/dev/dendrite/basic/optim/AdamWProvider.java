@@ -1,12 +1,14 @@
 package dev.dendrite.basic.optim;
 
+import dev.dendrite.spi.BaseProvider;
 import dev.dendrite.optim.Optimizer;
 import dev.dendrite.optim.OptimizerProvider;
 import dev.dendrite.tensor.Tensor;
 import java.util.Map;
 
 /** {@code "adamw"}: {@link AdamW}, with PyTorch's defaults and argument checks. */
-public final class AdamWProvider implements OptimizerProvider<AdamWProvider.Config> {
+public final class AdamWProvider extends BaseProvider<AdamWProvider.Config>
+        implements OptimizerProvider<AdamWProvider.Config> {
     static final String ID = "adamw";
 
     /**
@@ -15,19 +17,8 @@ public final class AdamWProvider implements OptimizerProvider<AdamWProvider.Conf
      */
     public record Config(double lr, double beta1, double beta2, double eps, double weightDecay, boolean amsgrad) {}
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(1e-3, 0.9, 0.999, 1e-8, 1e-2, false);
+    public AdamWProvider() {
+        super(ID, Config.class, new Config(1e-3, 0.9, 0.999, 1e-8, 1e-2, false));
     }
 
     @Override

@@ -1,10 +1,12 @@
 package dev.dendrite.basic.optim;
 
+import dev.dendrite.spi.BaseProvider;
 import dev.dendrite.optim.LrSchedule;
 import dev.dendrite.optim.LrScheduleProvider;
 
 /** {@code "cosine"}: {@link CosineLr}. */
-public final class CosineLrProvider implements LrScheduleProvider<CosineLrProvider.Config> {
+public final class CosineLrProvider extends BaseProvider<CosineLrProvider.Config>
+        implements LrScheduleProvider<CosineLrProvider.Config> {
     static final String ID = "cosine";
 
     /**
@@ -13,19 +15,8 @@ public final class CosineLrProvider implements LrScheduleProvider<CosineLrProvid
      */
     public record Config(long tMax, double etaMin) {}
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(100, 0);
+    public CosineLrProvider() {
+        super(ID, Config.class, new Config(100, 0));
     }
 
     @Override

@@ -1,12 +1,14 @@
 package dev.dendrite.basic.optim;
 
+import dev.dendrite.spi.BaseProvider;
 import dev.dendrite.optim.LrSchedule;
 import dev.dendrite.optim.LrScheduleProvider;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /** {@code "cyclical"}: {@link CyclicalLr}. */
-public final class CyclicalLrProvider implements LrScheduleProvider<CyclicalLrProvider.Config> {
+public final class CyclicalLrProvider extends BaseProvider<CyclicalLrProvider.Config>
+        implements LrScheduleProvider<CyclicalLrProvider.Config> {
     static final String ID = "cyclical";
 
     /**
@@ -16,19 +18,8 @@ public final class CyclicalLrProvider implements LrScheduleProvider<CyclicalLrPr
      */
     public record Config(double baseLr, double maxLr, long stepSize, String mode, double gamma) {}
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(1e-3, 6e-3, 2000, CyclicalLr.Mode.TRIANGULAR.json, 1.0);
+    public CyclicalLrProvider() {
+        super(ID, Config.class, new Config(1e-3, 6e-3, 2000, CyclicalLr.Mode.TRIANGULAR.json, 1.0));
     }
 
     @Override

@@ -1,28 +1,19 @@
 package dev.dendrite.basic.optim;
 
+import dev.dendrite.spi.BaseProvider;
 import dev.dendrite.optim.LrSchedule;
 import dev.dendrite.optim.LrScheduleProvider;
 
 /** {@code "exponential"}: {@link ExponentialLr}. */
-public final class ExponentialLrProvider implements LrScheduleProvider<ExponentialLrProvider.Config> {
+public final class ExponentialLrProvider extends BaseProvider<ExponentialLrProvider.Config>
+        implements LrScheduleProvider<ExponentialLrProvider.Config> {
     static final String ID = "exponential";
 
     /** PyTorch's {@code gamma}; PyTorch has no default, 0.95 halves the rate in about 14 steps. */
     public record Config(double gamma) {}
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(0.95);
+    public ExponentialLrProvider() {
+        super(ID, Config.class, new Config(0.95));
     }
 
     @Override

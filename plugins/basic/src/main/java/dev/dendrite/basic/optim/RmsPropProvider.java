@@ -1,12 +1,14 @@
 package dev.dendrite.basic.optim;
 
+import dev.dendrite.spi.BaseProvider;
 import dev.dendrite.optim.Optimizer;
 import dev.dendrite.optim.OptimizerProvider;
 import dev.dendrite.tensor.Tensor;
 import java.util.Map;
 
 /** {@code "rmsprop"}: {@link RmsProp}, with PyTorch's defaults and argument checks. */
-public final class RmsPropProvider implements OptimizerProvider<RmsPropProvider.Config> {
+public final class RmsPropProvider extends BaseProvider<RmsPropProvider.Config>
+        implements OptimizerProvider<RmsPropProvider.Config> {
     static final String ID = "rmsprop";
 
     /**
@@ -16,19 +18,8 @@ public final class RmsPropProvider implements OptimizerProvider<RmsPropProvider.
     public record Config(double lr, double alpha, double eps, double weightDecay, double momentum,
             boolean centered) {}
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(1e-2, 0.99, 1e-8, 0, 0, false);
+    public RmsPropProvider() {
+        super(ID, Config.class, new Config(1e-2, 0.99, 1e-8, 0, 0, false));
     }
 
     @Override

@@ -1,12 +1,14 @@
 package dev.dendrite.basic.optim;
 
+import dev.dendrite.spi.BaseProvider;
 import dev.dendrite.optim.Optimizer;
 import dev.dendrite.optim.OptimizerProvider;
 import dev.dendrite.tensor.Tensor;
 import java.util.Map;
 
 /** {@code "sgd"}: {@link Sgd}, with PyTorch's defaults and argument checks. */
-public final class SgdProvider implements OptimizerProvider<SgdProvider.Config> {
+public final class SgdProvider extends BaseProvider<SgdProvider.Config>
+        implements OptimizerProvider<SgdProvider.Config> {
     static final String ID = "sgd";
 
     /**
@@ -15,19 +17,8 @@ public final class SgdProvider implements OptimizerProvider<SgdProvider.Config> 
      */
     public record Config(double lr, double momentum, double dampening, boolean nesterov, double weightDecay) {}
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(1e-3, 0, 0, false, 0);
+    public SgdProvider() {
+        super(ID, Config.class, new Config(1e-3, 0, 0, false, 0));
     }
 
     @Override

@@ -1,10 +1,12 @@
 package dev.dendrite.basic.optim;
 
+import dev.dendrite.spi.BaseProvider;
 import dev.dendrite.optim.LrSchedule;
 import dev.dendrite.optim.LrScheduleProvider;
 
 /** {@code "step"}: {@link StepLr}. */
-public final class StepLrProvider implements LrScheduleProvider<StepLrProvider.Config> {
+public final class StepLrProvider extends BaseProvider<StepLrProvider.Config>
+        implements LrScheduleProvider<StepLrProvider.Config> {
     static final String ID = "step";
 
     /**
@@ -13,19 +15,8 @@ public final class StepLrProvider implements LrScheduleProvider<StepLrProvider.C
      */
     public record Config(long stepSize, double gamma) {}
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(30, 0.1);
+    public StepLrProvider() {
+        super(ID, Config.class, new Config(30, 0.1));
     }
 
     @Override

@@ -1,10 +1,12 @@
 package dev.dendrite.basic.optim;
 
+import dev.dendrite.spi.BaseProvider;
 import dev.dendrite.optim.LrSchedule;
 import dev.dendrite.optim.LrScheduleProvider;
 
 /** {@code "warmup"}: {@link WarmupLr}. */
-public final class WarmupLrProvider implements LrScheduleProvider<WarmupLrProvider.Config> {
+public final class WarmupLrProvider extends BaseProvider<WarmupLrProvider.Config>
+        implements LrScheduleProvider<WarmupLrProvider.Config> {
     static final String ID = "warmup";
 
     /**
@@ -13,19 +15,8 @@ public final class WarmupLrProvider implements LrScheduleProvider<WarmupLrProvid
      */
     public record Config(long warmupSteps, double startFactor) {}
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(5, 1.0 / 3);
+    public WarmupLrProvider() {
+        super(ID, Config.class, new Config(5, 1.0 / 3));
     }
 
     @Override

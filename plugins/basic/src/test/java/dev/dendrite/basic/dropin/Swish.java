@@ -1,5 +1,6 @@
 package dev.dendrite.basic.dropin;
 
+import dev.dendrite.spi.BaseProvider;
 import dev.dendrite.nn.Init;
 import dev.dendrite.nn.Layer;
 import dev.dendrite.nn.LayerContext;
@@ -28,20 +29,9 @@ public final class Swish extends Module {
         return F.mul(x, F.sigmoid(F.mul(x, beta)));
     }
 
-    public static final class Provider implements LayerProvider<Config> {
-        @Override
-        public String id() {
-            return "swish";
-        }
-
-        @Override
-        public Class<Config> configType() {
-            return Config.class;
-        }
-
-        @Override
-        public Config defaultConfig() {
-            return new Config(1.0);
+    public static final class Provider extends BaseProvider<Config> implements LayerProvider<Config> {
+        public Provider() {
+            super("swish", Config.class, new Config(1.0));
         }
 
         @Override
