@@ -102,4 +102,10 @@ class BasicLayersConformanceTest {
         passed(LayerConformance.of(new LayerNorm.Provider())
                 .config(new LayerNorm.Config(new long[] {3, 4}, 1e-5, false)).input(2, 3, 4).rejects(2, 4, 3).check());
     }
+
+    @Test
+    void reshape() {
+        passed(LayerConformance.of(new Reshape.Provider()).config(new Reshape.Config(new long[] {0, 2, -1}))
+                .input(3, 8).rejects(3, 7).check());
+    }
 }
