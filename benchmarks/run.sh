@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds the benchmarks module and runs JMH from its classpath (no shaded jar). Holds the repo's Maven
+# lock for the whole build-and-run, so no other build competes for the cores while it measures.
+#
+#   benchmarks/run.sh               the whole suite with the README's thread settings:
+#                                   Dispatch* on OMP_NUM_THREADS=1, DenseBenchmark on ND4J's default (2 here)
+#   benchmarks/run.sh ARGS...       org.openjdk.jmh.Main ARGS, threads from your environment,
+#                                   e.g.  OMP_NUM_THREADS=1 benchmarks/run.sh Dispatch -prof gc
+#
+# JSON results of the full suite go to benchmarks/target/jmh-*.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec 9>"${DENDRITE_MVN_LOCK:-/tmp/dendrite-mvn.lock}"
+flock 9
+
+jmh() {
+    mvn -B -ntp -pl benchmarks -am -Pbench -DskipTests verify "-Djmh.args=$*"
+}
+
+if [ $# -gt 0 ]; then
+    jmh "$@"
+    exit
+fi
+
+OMP_NUM_THREADS=1 jmh Dispatch -rf json -rff jmh-dispatch.json
+(unset OMP_NUM_THREADS; jmh DenseBenchmark -rf json -rff jmh-dense.json)
