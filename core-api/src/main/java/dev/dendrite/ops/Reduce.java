@@ -2,6 +2,7 @@ package dev.dendrite.ops;
 
 import dev.dendrite.onnx.OnnxBuilder;
 import dev.dendrite.tensor.Function;
+import dev.dendrite.tensor.Kernels;
 import dev.dendrite.tensor.ShapeException;
 import dev.dendrite.tensor.Shapes;
 import java.util.Map;
@@ -21,8 +22,9 @@ abstract class Reduce extends Function {
     protected final boolean keepDims;
     protected int[] axes;
     protected INDArray x;
-    /** The result with reduced dims kept as size 1, so it broadcasts against x. */
-    protected INDArray yKept;
+    /** The output's shape with the reduced dims kept as size 1, so it broadcasts against x. */
+    private long[] kept;
+    private INDArray y;
 
     Reduce(String name, String onnxOp, int[] axes, boolean keepDims) {
         this.name = name;
@@ -54,12 +56,39 @@ abstract class Reduce extends Function {
                         + Shapes.str(x.shape()));
             }
         }
-        long[] kept = x.shape().clone();
+        kept = x.shape().clone();
         for (int a : axes) {
             kept[a] = 1;
         }
-        yKept = compute(x, axes).reshape('c', kept);
-        return new INDArray[] {keepDims ? yKept : yKept.reshape('c', reducedShape())};
+        y = compute(x, axes, keepDims ? kept : reducedShape());
+        return new INDArray[] {y};
+    }
+
+    /** The output with reduced dims kept, for broadcasting against x in backward. */
+    protected final INDArray yKept() {
+        return keepDims ? y : y.reshape('c', kept);
+    }
+
+    /** The incoming gradient with reduced dims kept. */
+    protected final INDArray kept(INDArray g) {
+        return keepDims ? g : g.reshape('c', kept);
+    }
+
+    /** One native reduction ({@code reduce_sum}, ...) straight into an output of the final shape. */
+    protected final INDArray nativeReduce(String kernel, INDArray x, int[] axes, long[] outShape) {
+        INDArray out = Kernels.empty(x.dataType(), outShape);
+        long[] ax = new long[axes.length];
+        for (int i = 0; i < ax.length; i++) {
+            ax[i] = axes[i];
+        }
+        Kernels.exec(kernel, new INDArray[] {x}, new INDArray[] {out}, ax, null, new boolean[] {keepDims});
+        return out;
+    }
+
+    /** {@code g} (reduced dims kept) broadcast to x's shape, as a new array. */
+    protected final INDArray broadcastToInput(INDArray gKept) {
+        INDArray out = Kernels.empty(x.dataType(), x.shape());
+        return Kernels.exec("assign", out, out, gKept);
     }
 
     private long[] reducedShape() {
@@ -82,11 +111,9 @@ abstract class Reduce extends Function {
         return false;
     }
 
-    /** The reduction, native, with kept dims or not (it is reshaped after). */
-    abstract INDArray compute(INDArray x, int[] axes);
+    /** The reduction into an array of {@code outShape} (kept dims or not, as asked). */
+    abstract INDArray compute(INDArray x, int[] axes, long[] outShape);
 
-    /** d(reduced)/dx in x's shape, to be multiplied by the broadcast incoming gradient. */
-    abstract INDArray localGradient();
 
     @Override
     protected INDArray[] backward(INDArray[] g) {
@@ -97,9 +124,11 @@ abstract class Reduce extends Function {
             // Sum and prod of empty axes: the gradient of an empty input is empty (native ops refuse empties).
             return new INDArray[] {org.nd4j.linalg.factory.Nd4j.create(x.dataType(), x.shape())};
         }
-        INDArray gKept = g[0].reshape('c', yKept.shape());
-        return new INDArray[] {Arr.mul(localGradient(), gKept)};
+        return new INDArray[] {gradient(kept(g[0]))};
     }
+
+    /** dL/dx from the incoming gradient with reduced dims kept. */
+    abstract INDArray gradient(INDArray gKept);
 
     @Override
     public void toOnnx(OnnxBuilder onnx, String[] inputs, String[] outputs) {
@@ -127,13 +156,16 @@ abstract class Reduce extends Function {
             return true;
         }
 
-        INDArray compute(INDArray x, int[] axes) {
-            return x.sum(true, axes);
+        INDArray compute(INDArray x, int[] axes, long[] outShape) {
+            return x.isEmpty() ? org.nd4j.linalg.factory.Nd4j.zeros(x.dataType(), outShape)
+                    : nativeReduce("reduce_sum", x, axes, outShape);
         }
 
-        INDArray localGradient() {
-            return org.nd4j.linalg.factory.Nd4j.ones(x.dataType(), x.shape());
+        @Override
+        INDArray gradient(INDArray gKept) {
+            return broadcastToInput(gKept);
         }
+
     }
 
     static final class Mean extends Reduce {
@@ -141,14 +173,16 @@ abstract class Reduce extends Function {
             super("mean", "ReduceMean", axes, keepDims);
         }
 
-        INDArray compute(INDArray x, int[] axes) {
-            return x.mean(true, axes);
+        INDArray compute(INDArray x, int[] axes, long[] outShape) {
+            return nativeReduce("reduce_mean", x, axes, outShape);
         }
 
-        INDArray localGradient() {
-            long n = x.length() / yKept.length();
-            return org.nd4j.linalg.factory.Nd4j.valueArrayOf(x.shape(), 1.0 / n, x.dataType());
+        @Override
+        INDArray gradient(INDArray gKept) {
+            long n = x.length() / Math.max(1, gKept.length());
+            return broadcastToInput(gKept).muli(1.0 / n);
         }
+
     }
 
     /** Max and min: the gradient goes to the arg-extreme, split evenly between ties (as PyTorch's amax). */
@@ -160,13 +194,14 @@ abstract class Reduce extends Function {
             this.max = max;
         }
 
-        INDArray compute(INDArray x, int[] axes) {
-            return max ? x.max(true, axes) : x.min(true, axes);
+        INDArray compute(INDArray x, int[] axes, long[] outShape) {
+            return nativeReduce(max ? "reduce_max" : "reduce_min", x, axes, outShape);
         }
 
-        INDArray localGradient() {
-            INDArray hit = Arr.mask(Arr.compare("equals", x, yKept), x.dataType());
-            return Arr.div(hit, hit.sum(true, axes));
+        @Override
+        INDArray gradient(INDArray gKept) {
+            INDArray hit = Arr.mask(Arr.compare("equals", x, yKept()), x.dataType());
+            return Arr.mul(Arr.div(hit, hit.sum(true, axes)), gKept);
         }
     }
 
@@ -180,32 +215,28 @@ abstract class Reduce extends Function {
             return true;
         }
 
-        INDArray compute(INDArray x, int[] axes) {
-            if (x.isEmpty()) {
-                // The empty product is 1 (ND4J refuses to reduce an empty array).
-                long[] kept = x.shape().clone();
-                for (int a : axes) {
-                    kept[a] = 1;
-                }
-                return org.nd4j.linalg.factory.Nd4j.ones(x.dataType(), kept);
-            }
-            return x.prod(true, axes);
+        INDArray compute(INDArray x, int[] axes, long[] outShape) {
+            // The empty product is 1 (ND4J refuses to reduce an empty array).
+            return x.isEmpty() ? org.nd4j.linalg.factory.Nd4j.ones(x.dataType(), outShape)
+                    : nativeReduce("reduce_prod", x, axes, outShape);
         }
 
         /**
          * The product of the other elements. y/x is that except at zeros: with one zero in a group its
          * gradient is the product of the non-zeros, with two or more every gradient in the group is 0.
          */
-        INDArray localGradient() {
+        @Override
+        INDArray gradient(INDArray gKept) {
             INDArray zero = Arr.mask(x.eq(0.0), x.dataType());
             INDArray safe = x.add(zero); // zeros replaced by ones
-            INDArray prodNonZero = safe.prod(true, axes).reshape('c', yKept.shape());
-            INDArray zeros = zero.sum(true, axes).reshape('c', yKept.shape());
+            long[] keptShape = yKept().shape();
+            INDArray prodNonZero = safe.prod(true, axes).reshape('c', keptShape);
+            INDArray zeros = zero.sum(true, axes).reshape('c', keptShape);
             INDArray noZero = Arr.mask(zeros.eq(0.0), x.dataType());
             INDArray oneZero = Arr.mask(zeros.eq(1.0), x.dataType());
             INDArray atNonZero = Arr.mul(Arr.div(prodNonZero, safe), noZero);
             INDArray atZero = Arr.mul(zero, Arr.mul(prodNonZero, oneZero));
-            return atNonZero.muli(zero.rsub(1.0)).addi(atZero);
+            return Arr.mul(atNonZero.muli(zero.rsub(1.0)).addi(atZero), gKept);
         }
     }
 
@@ -215,16 +246,17 @@ abstract class Reduce extends Function {
             super("logsumexp", "ReduceLogSumExp", axes, keepDims);
         }
 
-        INDArray compute(INDArray x, int[] axes) {
+        INDArray compute(INDArray x, int[] axes, long[] outShape) {
             INDArray m = x.max(true, axes);
             // An infinite max would give inf − inf = NaN: shift by 0 there, so all −inf gives −inf.
             BooleanIndexing.replaceWhere(m, 0.0, Conditions.isInfinite());
             INDArray s = Transforms.exp(Arr.sub(x, m), false).sum(true, axes);
-            return Transforms.log(s, false).addi(m);
+            return Transforms.log(s, false).addi(m).reshape('c', outShape);
         }
 
-        INDArray localGradient() {
-            return Transforms.exp(Arr.sub(x, yKept), false);
+        @Override
+        INDArray gradient(INDArray gKept) {
+            return Arr.mul(Transforms.exp(Arr.sub(x, yKept()), false), gKept);
         }
     }
 }

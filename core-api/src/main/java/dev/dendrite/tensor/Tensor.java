@@ -114,7 +114,7 @@ public final class Tensor {
             throw new ShapeException("backward: without a seed gradient the tensor must be a scalar, got shape "
                     + Shapes.str(shape()) + "; pass backward(seed)");
         }
-        backward(Nd4j.ones(data.dataType(), data.shape()));
+        run(Nd4j.ones(data.dataType(), data.shape()));
     }
 
     /**
@@ -122,16 +122,21 @@ public final class Tensor {
      * {@link #grad()}, then frees the graph (a second backward through it fails clearly).
      */
     public void backward(INDArray seed) {
-        if (!requiresGrad) {
-            throw new DendriteException("backward: this tensor does not require a gradient (no input of the "
-                    + "computation required one, or it ran with GradMode off)");
-        }
         if (!Arrays.equals(seed.shape(), data.shape()) || seed.dataType() != data.dataType()) {
             throw new ShapeException("backward: seed " + seed.dataType() + Shapes.str(seed.shape())
                     + " does not match tensor " + data.dataType() + Shapes.str(data.shape()));
         }
+        // A copy: the caller keeps its array, the graph may hand the seed on to a leaf's grad.
+        run(seed.dup());
+    }
+
+    private void run(INDArray seed) {
+        if (!requiresGrad) {
+            throw new DendriteException("backward: this tensor does not require a gradient (no input of the "
+                    + "computation required one, or it ran with GradMode off)");
+        }
         if (node == null) {
-            accumulate(seed.dup());
+            accumulate(seed);
             return;
         }
         if (node.function == null) {
@@ -141,7 +146,7 @@ public final class Tensor {
         List<Node> order = topologicalOrder(node);
         Map<Node, INDArray[]> grads = new IdentityHashMap<>();
         INDArray[] rootGrads = new INDArray[node.outputShapes.length];
-        rootGrads[outputIndex] = seed.dup();
+        rootGrads[outputIndex] = seed;
         grads.put(node, rootGrads);
         for (int k = order.size() - 1; k >= 0; k--) {
             Node n = order.get(k);
