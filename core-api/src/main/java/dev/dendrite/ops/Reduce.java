@@ -71,7 +71,8 @@ abstract class Reduce extends Function {
 
     /** The incoming gradient with reduced dims kept. */
     protected final INDArray kept(INDArray g) {
-        return keepDims ? g : g.reshape('c', kept);
+        // A single value broadcasts as it is: no reshape (an array allocation) needed.
+        return keepDims || g.length() == 1 ? g : g.reshape('c', kept);
     }
 
     /** One native reduction ({@code reduce_sum}, ...) straight into an output of the final shape. */

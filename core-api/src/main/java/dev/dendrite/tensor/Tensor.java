@@ -114,8 +114,19 @@ public final class Tensor {
             throw new ShapeException("backward: without a seed gradient the tensor must be a scalar, got shape "
                     + Shapes.str(shape()) + "; pass backward(seed)");
         }
-        run(Nd4j.ones(data.dataType(), data.shape()));
+        run(unitSeed());
     }
+
+    /**
+     * A shared ones array of this tensor's dtype and shape. Backward functions never write into their
+     * incoming gradients, so one per thread serves every scalar loss; saves an allocation per step.
+     */
+    private INDArray unitSeed() {
+        Map<String, INDArray> cache = UNIT_SEEDS.get();
+        return cache.computeIfAbsent(dtype() + Arrays.toString(shape()), k -> Nd4j.ones(dtype(), shape()));
+    }
+
+    private static final ThreadLocal<Map<String, INDArray>> UNIT_SEEDS = ThreadLocal.withInitial(java.util.HashMap::new);
 
     /**
      * Reverse-mode pass: walks the tape in reverse topological order, accumulates into every leaf's
@@ -136,7 +147,7 @@ public final class Tensor {
                     + "computation required one, or it ran with GradMode off)");
         }
         if (node == null) {
-            accumulate(seed);
+            accumulate(seed.dup());
             return;
         }
         if (node.function == null) {
