@@ -2,6 +2,7 @@ package dev.dendrite.ops;
 
 import dev.dendrite.onnx.OnnxBuilder;
 import dev.dendrite.tensor.Function;
+import dev.dendrite.tensor.Kernels;
 import dev.dendrite.tensor.ShapeException;
 import dev.dendrite.tensor.Shapes;
 import java.util.HashMap;
@@ -59,7 +60,8 @@ final class Gemm extends Function {
                 throw new ShapeException("gemm: C" + Shapes.str(shapeC) + " does not broadcast to the output "
                         + Shapes.str(y.shape()));
             }
-            y = Arr.add(y, beta == 1.0 ? in[2] : in[2].mul(beta));
+            // In place: y is this call's own fresh product, so adding C into it saves an output array.
+            Kernels.exec("add", y, y, beta == 1.0 ? in[2] : in[2].mul(beta));
         }
         return new INDArray[] {y};
     }
