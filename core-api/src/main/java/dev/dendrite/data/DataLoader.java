@@ -63,14 +63,19 @@ public final class DataLoader {
             idx[i] = i;
         }
         if (shuffle) {
-            for (int i = idx.length - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                long t = idx[i];
-                idx[i] = idx[j];
-                idx[j] = t;
-            }
+            shuffle(idx, rng);
         }
         return idx;
+    }
+
+    /** Fisher–Yates with the framework's stream. */
+    static void shuffle(long[] idx, Rng rng) {
+        for (int i = idx.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            long t = idx[i];
+            idx[i] = idx[j];
+            idx[j] = t;
+        }
     }
 
     /** An iterator over one epoch's batches, with one batch prefetched ahead. */

@@ -1,6 +1,10 @@
 package dev.dendrite.train;
 
-/** Stops when the test loss has not improved by {@code minDelta} for {@code patience} epochs. */
+/**
+ * Stops when the monitored loss has not improved by {@code minDelta} for {@code patience} epochs: the
+ * validation loss when the run holds out a validation split (choosing on the test set would leak it),
+ * else the test loss.
+ */
 public final class EarlyStopping implements TrainingListener {
     private final int patience;
     private final double minDelta;
@@ -28,11 +32,14 @@ public final class EarlyStopping implements TrainingListener {
     }
 
     private void observe(EpochStats s, Control control) {
-        if (s.testLoss() < best - minDelta) {
-            best = s.testLoss();
+        boolean validation = !Double.isNaN(s.validationLoss());
+        double loss = validation ? s.validationLoss() : s.testLoss();
+        if (loss < best - minDelta) {
+            best = loss;
             bad = 0;
         } else if (++bad >= patience && control != null) {
-            control.stop("early stopping: test loss has not improved on " + best + " for " + patience + " epochs");
+            control.stop("early stopping: " + (validation ? "validation" : "test") + " loss has not improved on "
+                    + best + " for " + patience + " epochs");
         }
     }
 }

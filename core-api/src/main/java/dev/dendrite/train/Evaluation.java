@@ -18,7 +18,11 @@ public final class Evaluation {
 
     public record Result(double loss, double accuracy) {}
 
+    /** NaN figures for a null dataset. */
     public static Result evaluate(Layer model, Loss loss, Dataset data) {
+        if (data == null) {
+            return new Result(Double.NaN, Double.NaN);
+        }
         boolean wasTraining = model.isTraining();
         model.train(false);
         double lossSum = 0;

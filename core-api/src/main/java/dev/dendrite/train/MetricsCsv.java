@@ -12,7 +12,8 @@ import java.nio.file.StandardOpenOption;
  * file is whole). Doubles are written with all their digits: runs compare to the last bit.
  */
 public final class MetricsCsv implements TrainingListener {
-    public static final String HEADER = "epoch,train_loss,test_loss,test_accuracy,learning_rate,seconds,samples_per_second";
+    public static final String HEADER = "epoch,train_loss,test_loss,test_accuracy,learning_rate,seconds,samples_per_second,"
+            + "validation_loss,validation_accuracy";
     private final Path file;
 
     public MetricsCsv(Path file) {
@@ -33,7 +34,8 @@ public final class MetricsCsv implements TrainingListener {
 
     static String row(EpochStats s) {
         return s.epoch() + "," + s.trainLoss() + "," + s.testLoss() + "," + s.testAccuracy() + "," + s.learningRate()
-                + "," + s.seconds() + "," + s.samplesPerSecond() + "\n";
+                + "," + s.seconds() + "," + s.samplesPerSecond() + "," + s.validationLoss() + ","
+                + s.validationAccuracy() + "\n";
     }
 
     private void write(String text, StandardOpenOption mode) {

@@ -2,6 +2,7 @@ package dev.dendrite.train;
 
 import dev.dendrite.data.DataLoader;
 import dev.dendrite.data.Dataset;
+import dev.dendrite.data.Splits;
 import dev.dendrite.inject.Registries;
 import dev.dendrite.nn.LayerContext;
 import dev.dendrite.nn.Model;
@@ -18,8 +19,9 @@ public final class Runs {
             Dataset test) {
         Model model = Model.build(spec.model(), ctx);
         Optimizer opt = Components.optimizer(registries, spec.optimizer(), model.layer().parameters());
+        Dataset[] split = split(spec, train);
         return new TrainingRun(spec, model, Components.loss(registries, spec.loss()), opt, opt.learningRate(),
-                Components.schedule(registries, spec.schedule()), loader(spec, train, ctx.rng()), test,
+                Components.schedule(registries, spec.schedule()), loader(spec, split[0], ctx.rng()), split[1], test,
                 TrainingState.start(ctx.rng().state()));
     }
 
@@ -37,8 +39,16 @@ public final class Runs {
         opt.loadState(ck.optimizer());
         Rng rng = ctx.rng();
         rng.restore(ck.state().rngState());
+        Dataset[] split = split(spec, train);
         return new TrainingRun(spec, model, Components.loss(registries, spec.loss()), opt, baseLr,
-                Components.schedule(registries, spec.schedule()), loader(spec, train, rng), test, ck.state());
+                Components.schedule(registries, spec.schedule()), loader(spec, split[0], rng), split[1], test,
+                ck.state());
+    }
+
+    /** {@code [train, validation or null]}; the split depends only on the seed, so a resume gets the same. */
+    private static Dataset[] split(TrainingSpec spec, Dataset train) {
+        return spec.validates() ? Splits.holdOut(train, spec.validationSplit(), spec.seed() ^ 0x5EEDL)
+                : new Dataset[] {train, null};
     }
 
     private static DataLoader loader(TrainingSpec spec, Dataset train, Rng rng) {

@@ -61,10 +61,10 @@ public final class Trainer {
                 }
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            Evaluation.Result test = run.test() == null ? new Evaluation.Result(Double.NaN, Double.NaN)
-                    : Evaluation.evaluate(model, run.loss(), run.test());
+            Evaluation.Result test = Evaluation.evaluate(model, run.loss(), run.test());
+            Evaluation.Result validation = Evaluation.evaluate(model, run.loss(), run.validation());
             EpochStats stats = new EpochStats(epoch, lossSum / seen, test.loss(), test.accuracy(), opt.learningRate(),
-                    seconds, seen / seconds);
+                    seconds, seen / seconds, validation.loss(), validation.accuracy());
             state = state.next(stats, step, rng.state());
             TrainingState s = state;
             listeners.forEach(l -> l.onEpoch(run, stats, s, control));

@@ -11,10 +11,12 @@ import dev.dendrite.tensor.DendriteException;
  *
  * @param schedule optional; {@code scheduleUnit} says whether it counts epochs (default) or steps
  * @param data the dataset's name, e.g. {@code "fashion-mnist"}
+ * @param validationSplit optional fraction of the training data held out and evaluated every epoch
+ *     (early stopping watches it when present)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainingSpec(LayerSpec model, ComponentSpec loss, ComponentSpec optimizer, ComponentSpec schedule,
-        String scheduleUnit, Integer epochs, Integer batchSize, Long seed, String data) {
+        String scheduleUnit, Integer epochs, Integer batchSize, Long seed, String data, Double validationSplit) {
 
     /** Used when a spec gives no seed. */
     public static final long DEFAULT_SEED = 42;
@@ -42,6 +44,9 @@ public record TrainingSpec(LayerSpec model, ComponentSpec loss, ComponentSpec op
         if (seed == null) {
             seed = DEFAULT_SEED;
         }
+        if (validationSplit != null && !(validationSplit >= 0 && validationSplit < 1)) {
+            throw new DendriteException("validationSplit must be in [0, 1), got " + validationSplit);
+        }
         if (scheduleUnit == null) {
             scheduleUnit = "epoch";
         }
@@ -55,10 +60,21 @@ public record TrainingSpec(LayerSpec model, ComponentSpec loss, ComponentSpec op
     }
 
     public TrainingSpec withEpochs(Integer e) {
-        return new TrainingSpec(model, loss, optimizer, schedule, scheduleUnit, e, batchSize, seed, data);
+        return new TrainingSpec(model, loss, optimizer, schedule, scheduleUnit, e, batchSize, seed, data,
+                validationSplit);
     }
 
     public TrainingSpec withSeed(Long s) {
-        return new TrainingSpec(model, loss, optimizer, schedule, scheduleUnit, epochs, batchSize, s, data);
+        return new TrainingSpec(model, loss, optimizer, schedule, scheduleUnit, epochs, batchSize, s, data,
+                validationSplit);
+    }
+
+    public TrainingSpec withValidationSplit(Double v) {
+        return new TrainingSpec(model, loss, optimizer, schedule, scheduleUnit, epochs, batchSize, seed, data, v);
+    }
+
+    /** Whether a validation split is held out. */
+    public boolean validates() {
+        return validationSplit != null && validationSplit > 0;
     }
 }

@@ -29,7 +29,7 @@ class CheckpointTest {
                 {"model": {"type": "sequential", "config": {"layers": []}}, "loss": {"type": "mse"},
                  "optimizer": {"type": "sgd"}, "epochs": 3, "batchSize": 8, "seed": 1}""", TrainingSpec.class);
         TrainingState state = new TrainingState(1, 10, 1234,
-                List.of(new EpochStats(1, 0.5, 0.25, Double.NaN, 0.1, 1.5, 100)));
+                List.of(new EpochStats(1, 0.5, 0.25, Double.NaN, 0.1, 1.5, 100, Double.NaN, Double.NaN)));
         INDArray w = Nd4j.rand(DataType.FLOAT, 64, 32);
         return new Checkpoint(spec, state, Map.of("fc.weight", w, "fc.bias", Nd4j.zeros(DataType.FLOAT, 32)),
                 Map.of("step", Nd4j.scalar(10L), "fc.weight/momentum_buffer", w.mul(2)));

@@ -23,13 +23,7 @@ final class ReproduceCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ReferenceModel m = ReferenceModels.get(model);
-        TrainingSpec spec = m.spec();
-        if (options.epochs != null) {
-            spec = spec.withEpochs(options.epochs);
-        }
-        if (options.seed != null) {
-            spec = spec.withSeed(options.seed);
-        }
+        TrainingSpec spec = options.apply(m.spec());
         PrintStream console = System.out;
         console.println(m.title());
         Experiment.Outcome o = new Experiment(m.title(), "dendrite reproduce " + model, spec, m.paperAccuracy(),

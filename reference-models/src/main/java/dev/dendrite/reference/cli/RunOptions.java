@@ -5,6 +5,21 @@ import picocli.CommandLine.Option;
 
 /** The flags every training command shares (and every later reproduction keeps). */
 final class RunOptions {
+    /** The spec with these flags laid over it. */
+    dev.dendrite.train.TrainingSpec apply(dev.dendrite.train.TrainingSpec spec) {
+        dev.dendrite.train.TrainingSpec s = spec;
+        if (epochs != null) {
+            s = s.withEpochs(epochs);
+        }
+        if (seed != null) {
+            s = s.withSeed(seed);
+        }
+        if (validationSplit != null) {
+            s = s.withValidationSplit(validationSplit);
+        }
+        return s;
+    }
+
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs to train (default: the model's).")
     Integer epochs;
 
@@ -19,6 +34,11 @@ final class RunOptions {
 
     @Option(names = "--seed", paramLabel = "S", description = "Random seed (default: the model's).")
     Long seed;
+
+    @Option(names = "--validation-split", paramLabel = "F",
+            description = "Hold out this fraction of the training data and evaluate it every epoch (default: the "
+                    + "spec's, none for the reference models, which follow their paper's protocol).")
+    Double validationSplit;
 
     @Option(names = "--resume", paramLabel = "CHECKPOINT.zip", description = "Continue a run from its checkpoint.")
     Path resume;

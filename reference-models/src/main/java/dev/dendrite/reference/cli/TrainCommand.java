@@ -37,12 +37,7 @@ final class TrainCommand implements Callable<Integer> {
         } catch (DendriteException e) {
             throw new DendriteException(specFile + ": " + e.getMessage(), e);
         }
-        if (options.epochs != null) {
-            spec = spec.withEpochs(options.epochs);
-        }
-        if (options.seed != null) {
-            spec = spec.withSeed(options.seed);
-        }
+        spec = options.apply(spec);
         String name = specFile.getFileName().toString().replaceFirst("\\.json$", "");
         Experiment.Outcome o = new Experiment(name, "dendrite train " + specFile, spec, Double.NaN, null,
                 options.data, options.out.resolve(name), options.resume).run(System.out);

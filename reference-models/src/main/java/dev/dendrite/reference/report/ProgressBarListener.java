@@ -48,9 +48,11 @@ public final class ProgressBarListener implements TrainingListener {
             bar.close();
             bar = null;
         }
-        out.printf("epoch %d/%d  train loss %.4f  test loss %.4f  test accuracy %.4f  lr %.2e  %.1f s (%.0f samples/s)%n",
-                s.epoch(), run.spec().epochs(), s.trainLoss(), s.testLoss(), s.testAccuracy(), s.learningRate(),
-                s.seconds(), s.samplesPerSecond());
+        String validation = Double.isNaN(s.validationLoss()) ? ""
+                : String.format("  val loss %.4f  val accuracy %.4f", s.validationLoss(), s.validationAccuracy());
+        out.printf("epoch %d/%d  train loss %.4f%s  test loss %.4f  test accuracy %.4f  lr %.2e  %.1f s (%.0f samples/s)%n",
+                s.epoch(), run.spec().epochs(), s.trainLoss(), validation, s.testLoss(), s.testAccuracy(),
+                s.learningRate(), s.seconds(), s.samplesPerSecond());
         if (control.stopReason() != null) {
             out.println(control.stopReason());
         }

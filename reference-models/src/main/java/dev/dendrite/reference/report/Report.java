@@ -15,6 +15,10 @@ import java.time.LocalDate;
 public final class Report {
     private Report() {}
 
+    private static String orDash(double v) {
+        return Double.isNaN(v) ? "-" : String.format("%.4f", v);
+    }
+
     /**
      * @param paperAccuracy NaN when the run has no published figure ({@code dendrite train})
      */
@@ -46,11 +50,12 @@ public final class Report {
         md.append("- Files: `metrics.csv`, `curve.png`, `checkpoint.zip` (spec, parameters as .npy, optimizer and "
                 + "random state; `--resume` continues it bit-exactly)\n\n");
         md.append("![loss and accuracy](curve.png)\n\n");
-        md.append("## Per epoch\n\n| epoch | train loss | test loss | test accuracy | learning rate | seconds |\n"
-                + "|---|---|---|---|---|---|\n");
+        md.append("## Per epoch\n\n| epoch | train loss | validation loss | validation accuracy | test loss "
+                + "| test accuracy | learning rate | seconds |\n|---|---|---|---|---|---|---|---|\n");
         for (EpochStats s : state.history()) {
-            md.append(String.format("| %d | %.4f | %.4f | %.4f | %.2e | %.1f |%n", s.epoch(), s.trainLoss(),
-                    s.testLoss(), s.testAccuracy(), s.learningRate(), s.seconds()));
+            md.append(String.format("| %d | %.4f | %s | %s | %.4f | %.4f | %.2e | %.1f |%n", s.epoch(), s.trainLoss(),
+                    orDash(s.validationLoss()), orDash(s.validationAccuracy()), s.testLoss(), s.testAccuracy(),
+                    s.learningRate(), s.seconds()));
         }
         md.append("\n## Spec\n\n```json\n").append(Json.write(spec)).append("\n```\n");
         try {

@@ -143,6 +143,17 @@ class TrainerTest {
         assertEquals(3, end.epoch(), "a frozen model never improves after its first epoch");
     }
 
+    @Test
+    void aValidationSplitIsEvaluatedEveryEpochAndWatchedByEarlyStopping() {
+        TrainingSpec spec = spec(30).withValidationSplit(0.2);
+        spec = Json.read(Json.write(spec).replace("0.05", "0.0"), TrainingSpec.class);
+        TrainingState end = train(spec, TRAIN, new EarlyStopping(2, 0.0));
+        assertEquals(3, end.epoch());
+        EpochStats first = end.history().get(0);
+        assertTrue(first.validationLoss() > 0 && first.validationAccuracy() >= 0, first.toString());
+        assertEquals(first.validationLoss(), end.history().get(2).validationLoss(), 0.0, "lr 0: nothing moves");
+    }
+
     /** Training data that turns to NaN once armed. */
     private static final class Poisoned implements Dataset {
         private final Dataset inner;
@@ -169,4 +180,5 @@ class TrainerTest {
             return "poisoned";
         }
     }
+
 }
