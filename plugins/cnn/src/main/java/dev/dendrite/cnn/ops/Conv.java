@@ -1,0 +1,208 @@
+package dev.dendrite.cnn.ops;
+
+import dev.dendrite.onnx.OnnxBuilder;
+import dev.dendrite.tensor.Function;
+import dev.dendrite.tensor.Kernels;
+import dev.dendrite.tensor.ShapeException;
+import dev.dendrite.tensor.Shapes;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Convolution as PyTorch and ONNX define it (a cross-correlation): input [N, C, L] or [N, C, H, W], weight
+ * [out, C/groups, k...], optional bias [out]. One native {@code conv2d} call (1-D runs as [N, C, 1, L]);
+ * depthwise convolution ({@code groups = C}) is one {@code depthwise_conv2d} call, other groupings one
+ * {@code conv2d} per group. Asymmetric padding ("same" with an even kernel) is added with a native pad first,
+ * because libnd4j's own padding is symmetric. Backward: the matching {@code _bp} kernels, and Σ g for the bias.
+ */
+final class Conv extends Function {
+    private static final long NCHW = 0;
+    /** libnd4j's weight format 1: [out, in, kH, kW], PyTorch's layout. */
+    private static final long OIHW = 1;
+
+    private final int spatial;
+    private final long[] stride;
+    /** {top, left, bottom, right}, ONNX's order; 1-D padding sits in left/right. */
+    private final long[] pads;
+    private final long[] dilation;
+    private final long groups;
+
+    private long[] xShape;
+    private long[] wShape;
+    private long[] kernel;
+    private long[] nativePad;
+    private boolean explicitPad;
+    private boolean hasBias;
+    private boolean depthwise;
+    private boolean empty;
+    private INDArray xp;
+    private INDArray w4;
+    private long[] iArgs;
+
+    /**
+     * @param stride {sH, sW}; @param pads {top, left, bottom, right}; @param dilation {dH, dW}. A 1-D
+     *     convolution passes sH = dH = 1 and top = bottom = 0.
+     */
+    Conv(int spatial, long[] stride, long[] pads, long[] dilation, long groups) {
+        this.spatial = spatial;
+        this.stride = stride.clone();
+        this.pads = pads.clone();
+        this.dilation = dilation.clone();
+        this.groups = groups;
+        if (stride[0] < 1 || stride[1] < 1 || dilation[0] < 1 || dilation[1] < 1 || groups < 1 || pads[0] < 0
+                || pads[1] < 0 || pads[2] < 0 || pads[3] < 0) {
+            throw new ShapeException(name() + ": stride, dilation and groups must be >= 1 and padding >= 0, got stride "
+                    + Window.pair(stride) + ", dilation " + Window.pair(dilation) + ", padding "
+                    + java.util.Arrays.toString(pads) + ", groups " + groups);
+        }
+    }
+
+    @Override
+    public String name() {
+        return spatial == 1 ? "conv1d" : "conv2d";
+    }
+
+    @Override
+    protected INDArray[] forward(INDArray[] in) {
+        String op = name();
+        if (in.length < 2 || in.length > 3) {
+            throw new ShapeException(op + ": expected input, weight and optional bias, got " + in.length + " inputs");
+        }
+        DataType type = Shapes.sameFloating(op, in);
+        INDArray x = in[0];
+        INDArray w = in[1];
+        if (w.rank() != spatial + 2) {
+            throw new ShapeException(op + ": expected a rank-" + (spatial + 2) + " weight [out, in/groups, "
+                    + (spatial == 1 ? "k" : "kH, kW") + "], got shape " + Shapes.str(w.shape()));
+        }
+        long cOut = w.size(0);
+        long cPerGroup = w.size(1);
+        if (cOut % groups != 0 || cOut == 0 || cPerGroup == 0) {
+            throw new ShapeException(op + ": weight " + Shapes.str(w.shape()) + " has " + cOut
+                    + " output channels, which must be a positive multiple of groups = " + groups);
+        }
+        long cIn = cPerGroup * groups;
+        Window.requireInput(op, x, spatial, String.valueOf(cIn));
+        if (x.size(1) != cIn) {
+            throw new ShapeException(op + ": expected input " + Window.layout(spatial, String.valueOf(cIn)) + " (weight "
+                    + Shapes.str(w.shape()) + ", groups " + groups + "), got shape " + Shapes.str(x.shape()));
+        }
+        hasBias = in.length == 3;
+        if (hasBias && (in[2].rank() != 1 || in[2].size(0) != cOut)) {
+            throw new ShapeException(op + ": expected bias [" + cOut + "], got shape " + Shapes.str(in[2].shape()));
+        }
+        xShape = x.shape();
+        wShape = w.shape();
+        long n = x.size(0);
+        INDArray x4 = spatial == 1 ? x.reshape('c', n, cIn, 1, x.size(2)) : x;
+        w4 = spatial == 1 ? w.reshape('c', cOut, cPerGroup, 1, w.size(2)) : w;
+        kernel = new long[] {w4.size(2), w4.size(3)};
+        long oH = Window.outSize(op, xShape, 0, x4.size(2), pads[0], pads[2], kernel[0], stride[0], dilation[0]);
+        long oW = Window.outSize(op, xShape, spatial - 1, x4.size(3), pads[1], pads[3], kernel[1], stride[1],
+                dilation[1]);
+        long[] outShape = spatial == 1 ? new long[] {n, cOut, oW} : new long[] {n, cOut, oH, oW};
+        empty = Shapes.numel(xShape) == 0;
+        if (empty) {
+            return new INDArray[] {Nd4j.zeros(type, outShape)};
+        }
+        explicitPad = pads[0] != pads[2] || pads[1] != pads[3];
+        nativePad = explicitPad ? new long[] {0, 0} : new long[] {pads[0], pads[1]};
+        xp = explicitPad ? Native.padOrCrop(x4, pads, 0) : x4;
+        iArgs = Window.iArgs(kernel, stride, nativePad, dilation, NCHW, OIHW);
+        depthwise = groups > 1 && cPerGroup == 1;
+        if (depthwise) {
+            // PyTorch's depthwise weight [C·m, 1, kH, kW] (output channel c·m + j) is libnd4j's [m, C, kH, kW].
+            w4 = w4.reshape('c', cIn, cOut / cIn, kernel[0], kernel[1]).permute(1, 0, 2, 3).dup('c');
+        }
+        INDArray y = Kernels.empty(type, n, cOut, oH, oW);
+        if (groups == 1 || depthwise) {
+            INDArray[] args = hasBias ? new INDArray[] {xp, w4, in[2]} : new INDArray[] {xp, w4};
+            Native.conv(depthwise ? "depthwise_conv2d" : "conv2d", args, new INDArray[] {y}, iArgs, dilated());
+        } else {
+            long og = cOut / groups;
+            INDArray[] ys = new INDArray[(int) groups];
+            for (int g = 0; g < groups; g++) {
+                INDArray xg = Native.channels(xp, g * cPerGroup, (g + 1) * cPerGroup);
+                INDArray wg = Native.rows(w4, g * og, (g + 1) * og);
+                INDArray[] args = hasBias ? new INDArray[] {xg, wg, Native.rows(in[2], g * og, (g + 1) * og)}
+                        : new INDArray[] {xg, wg};
+                ys[g] = Kernels.empty(type, n, og, oH, oW);
+                Native.conv("conv2d", args, new INDArray[] {ys[g]}, iArgs, dilated());
+            }
+            y = Nd4j.concat(1, ys);
+        }
+        return new INDArray[] {spatial == 1 ? y.reshape('c', outShape) : y};
+    }
+
+    private boolean dilated() {
+        return dilation[0] > 1 || dilation[1] > 1;
+    }
+
+    @Override
+    protected INDArray[] backward(INDArray[] gradOut) {
+        INDArray[] grads = new INDArray[hasBias ? 3 : 2];
+        if (empty) {
+            grads[0] = needsGrad(0) ? Nd4j.zeros(gradOut[0].dataType(), xShape) : null;
+            grads[1] = needsGrad(1) ? Nd4j.zeros(gradOut[0].dataType(), wShape) : null;
+            if (hasBias && needsGrad(2)) {
+                grads[2] = Nd4j.zeros(gradOut[0].dataType(), wShape[0]);
+            }
+            return grads;
+        }
+        INDArray g = gradOut[0];
+        INDArray g4 = spatial == 1 ? g.reshape('c', g.size(0), g.size(1), 1, g.size(2)) : g;
+        if (needsGrad(0) || needsGrad(1)) {
+            INDArray gxp;
+            INDArray gw;
+            if (groups == 1 || depthwise) {
+                gxp = Kernels.empty(xp.dataType(), xp.shape());
+                gw = Kernels.empty(w4.dataType(), w4.shape());
+                Native.conv(depthwise ? "depthwise_conv2d_bp" : "conv2d_bp", new INDArray[] {xp, w4, g4},
+                        new INDArray[] {gxp, gw}, iArgs, dilated());
+                if (depthwise) {
+                    gw = gw.permute(1, 0, 2, 3).dup('c');
+                }
+            } else {
+                long cPerGroup = wShape[1];
+                long og = wShape[0] / groups;
+                INDArray[] gxs = new INDArray[(int) groups];
+                INDArray[] gws = new INDArray[(int) groups];
+                for (int k = 0; k < groups; k++) {
+                    INDArray xg = Native.channels(xp, k * cPerGroup, (k + 1) * cPerGroup);
+                    INDArray wg = Native.rows(w4, k * og, (k + 1) * og);
+                    INDArray gg = Native.channels(g4, k * og, (k + 1) * og);
+                    gxs[k] = Kernels.empty(xg.dataType(), xg.shape());
+                    gws[k] = Kernels.empty(wg.dataType(), wg.shape());
+                    Native.conv("conv2d_bp", new INDArray[] {xg, wg, gg}, new INDArray[] {gxs[k], gws[k]}, iArgs,
+                            dilated());
+                }
+                gxp = Nd4j.concat(1, gxs);
+                gw = Nd4j.concat(0, gws);
+            }
+            if (needsGrad(0)) {
+                INDArray gx = explicitPad ? Native.padOrCrop(gxp, Native.negate(pads), 0) : gxp;
+                grads[0] = gx.reshape('c', xShape);
+            }
+            if (needsGrad(1)) {
+                grads[1] = gw.reshape('c', wShape);
+            }
+        }
+        if (hasBias && needsGrad(2)) {
+            grads[2] = Native.sumPerChannel(g4);
+        }
+        return grads;
+    }
+
+    @Override
+    public void toOnnx(OnnxBuilder onnx, String[] inputs, String[] outputs) {
+        boolean one = spatial == 1;
+        onnx.node("Conv", inputs, outputs, Map.of(
+                "kernel_shape", one ? new long[] {kernel[1]} : kernel.clone(),
+                "strides", one ? new long[] {stride[1]} : stride.clone(),
+                "pads", one ? new long[] {pads[1], pads[3]} : pads.clone(),
+                "dilations", one ? new long[] {dilation[1]} : dilation.clone(),
+                "group", groups));
+    }
+}

@@ -1,0 +1,133 @@
+package dev.dendrite.cnn.ops;
+
+import dev.dendrite.tensor.Kernels;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/** The native calls the CNN primitives share: padding and cropping NCHW arrays, and the convolution kernels. */
+final class Native {
+    private static final long[] NO_I = new long[0];
+
+    private Native() {}
+
+    /**
+     * Runs {@code conv2d}, {@code depthwise_conv2d} or their {@code _bp}s. A dilated one runs without oneDNN:
+     * ND4J M2.1's oneDNN helper rejects every float32 convolution with dilation > 1 ("could not create a
+     * descriptor for a dilated convolution"), while libnd4j's own kernel computes them correctly.
+     */
+    static void conv(String op, INDArray[] inputs, INDArray[] outputs, long[] iArgs, boolean dilated) {
+        if (dilated) {
+            withoutHelpers(op, inputs, outputs, iArgs);
+        } else {
+            Kernels.exec(op, inputs, outputs, iArgs, null, null);
+        }
+    }
+
+    private static void withoutHelpers(String op, INDArray[] inputs, INDArray[] outputs, long[] iArgs) {
+        DynamicCustomOp custom = DynamicCustomOp.builder(op).build();
+        OpContext ctx = Nd4j.getExecutioner().buildContext();
+        try {
+            ctx.setArgs(inputs, iArgs == null ? NO_I : iArgs, new DataType[0], new double[0], new boolean[0]);
+            ctx.setOutputArrays(outputs);
+            ctx.allowHelpers(false);
+            Nd4j.getExecutioner().exec(custom, ctx);
+        } finally {
+            release(op, ctx);
+        }
+    }
+
+    private static void release(String op, OpContext ctx) {
+        try {
+            ctx.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(op + ": could not release the native op context", e);
+        }
+    }
+
+    /**
+     * {@code x} [N, C, H, W] with {@code pads} = {top, left, bottom, right} added (positive) or removed
+     * (negative) around its spatial dims; added cells hold {@code value}. Returns x itself when all are 0.
+     */
+    static INDArray padOrCrop(INDArray x, long[] pads, double value) {
+        long top = pads[0];
+        long left = pads[1];
+        long bottom = pads[2];
+        long right = pads[3];
+        INDArray a = x;
+        if (top < 0 || left < 0 || bottom < 0 || right < 0) {
+            long h = a.size(2);
+            long w = a.size(3);
+            a = a.get(NDArrayIndex.all(), NDArrayIndex.all(),
+                    NDArrayIndex.interval(Math.max(0, -top), h - Math.max(0, -bottom)),
+                    NDArrayIndex.interval(Math.max(0, -left), w - Math.max(0, -right))).dup('c');
+        }
+        if (top > 0 || left > 0 || bottom > 0 || right > 0) {
+            long t = Math.max(0, top);
+            long l = Math.max(0, left);
+            long b = Math.max(0, bottom);
+            long r = Math.max(0, right);
+            INDArray out = Kernels.empty(a.dataType(), a.size(0), a.size(1), a.size(2) + t + b, a.size(3) + l + r);
+            INDArray paddings = Nd4j.createFromArray(new long[][] {{0, 0}, {0, 0}, {t, b}, {l, r}});
+            // iArg 0 = CONSTANT mode, tArg 0 = the fill value.
+            Kernels.exec("pad", new INDArray[] {a, paddings}, new INDArray[] {out}, new long[] {0}, new double[] {value},
+                    null);
+            a = out;
+        }
+        return a;
+    }
+
+    static long[] negate(long[] pads) {
+        long[] n = new long[pads.length];
+        for (int i = 0; i < pads.length; i++) {
+            n[i] = -pads[i];
+        }
+        return n;
+    }
+
+    /** A fresh contiguous copy of x[:, from:to] (channels), for one group of a grouped convolution. */
+    static INDArray channels(INDArray x, long from, long to) {
+        return x.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)).dup('c');
+    }
+
+    /** A fresh contiguous copy of x[from:to] along the first axis. */
+    static INDArray rows(INDArray x, long from, long to) {
+        return x.get(NDArrayIndex.interval(from, to)).dup('c');
+    }
+
+    /** Σ over every axis except 1: a bias's gradient from the output's. */
+    static INDArray sumPerChannel(INDArray g) {
+        int[] axes = new int[g.rank() - 1];
+        axes[0] = 0;
+        for (int d = 2; d < g.rank(); d++) {
+            axes[d - 1] = d;
+        }
+        return g.sum(false, axes);
+    }
+
+    /** A [C] vector shaped to broadcast along axis 1 of a rank-{@code rank} array: [1, C, 1, ...]. */
+    static INDArray perChannel(INDArray v, int rank) {
+        long[] shape = new long[rank];
+        java.util.Arrays.fill(shape, 1);
+        shape[1] = v.length();
+        return v.reshape('c', shape);
+    }
+
+    /** A broadcasting native binary op ("add", "multiply", ...) into a fresh array shaped like {@code a}. */
+    static INDArray binary(String op, INDArray a, INDArray b) {
+        return Kernels.exec(op, Kernels.empty(a.dataType(), a.shape()), a, b);
+    }
+
+    /** The 2-D product op(a)·op(b) on the native matmul. */
+    static INDArray mm(INDArray a, INDArray b, boolean ta, boolean tb) {
+        long m = ta ? a.size(1) : a.size(0);
+        long n = tb ? b.size(0) : b.size(1);
+        INDArray out = Kernels.empty(a.dataType(), m, n);
+        Kernels.exec("matmul", new INDArray[] {a, b}, new INDArray[] {out}, new long[] {ta ? 1 : 0, tb ? 1 : 0}, null,
+                null);
+        return out;
+    }
+}
