@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "reproduce", mixinStandardHelpOptions = true,
         description = "Train a reference model and compare with its published accuracy.")
 final class ReproduceCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "MODEL", description = "The model to reproduce: mlp.")
+    @Parameters(paramLabel = "MODEL", description = "The model to reproduce: lenet5, mlp.")
     String model;
 
     @Mixin

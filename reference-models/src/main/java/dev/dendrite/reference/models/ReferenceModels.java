@@ -7,7 +7,7 @@ import java.util.Map;
 
 /** The reproductions {@code dendrite reproduce} knows, by name. */
 public final class ReferenceModels {
-    private static final List<ReferenceModel> ALL = List.of(new Mlp());
+    private static final List<ReferenceModel> ALL = List.of(new LeNet5(), new Mlp());
 
     private ReferenceModels() {}
 

@@ -43,7 +43,7 @@ class CommandLineTest {
     void anUnknownModelIsOneLineAndExitOne() {
         Result r = run("reproduce", "resnet9000");
         assertEquals(1, r.code());
-        assertEquals("dendrite: error: unknown model 'resnet9000'; known models: mlp", r.err().strip());
+        assertEquals("dendrite: error: unknown model 'resnet9000'; known models: lenet5, mlp", r.err().strip());
     }
 
     @Test

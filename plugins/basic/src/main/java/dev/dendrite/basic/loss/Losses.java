@@ -58,10 +58,13 @@ public final class Losses {
                 throw new ShapeException("cross_entropy: labelSmoothing must be in [0, 1], got " + eps);
             }
             Tensor[] flat = Targets.classesLast(id(), logits, target);
+            Tensor logp = F.logSoftmax(flat[0], 1);
+            if (eps == 0) {
+                return c.reduction().reduce(F.neg(Targets.picked(logp, flat[1])));
+            }
             long classes = flat[0].size(1);
-            Tensor q = eps == 0 ? flat[1] : Tensor.of(flat[1].data().mul(1 - eps).addi(eps / classes));
-            Tensor perSample = F.neg(F.sum(F.mul(F.logSoftmax(flat[0], 1), q), false, 1));
-            return c.reduction().reduce(perSample);
+            Tensor q = Tensor.of(flat[1].data().mul(1 - eps).addi(eps / classes));
+            return c.reduction().reduce(F.neg(F.sum(F.mul(logp, q), false, 1)));
         }
     }
 
@@ -74,7 +77,7 @@ public final class Losses {
         @Override
         Tensor compute(Config c, Tensor logProbs, Tensor target) {
             Tensor[] flat = Targets.classesLast(id(), logProbs, target);
-            return c.reduction().reduce(F.neg(F.sum(F.mul(flat[0], flat[1]), false, 1)));
+            return c.reduction().reduce(F.neg(Targets.picked(flat[0], flat[1])));
         }
     }
 

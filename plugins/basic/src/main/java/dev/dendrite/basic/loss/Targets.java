@@ -69,4 +69,13 @@ final class Targets {
                 new double[] {1.0, 0.0}, null);
         return out;
     }
+
+    /**
+     * Each row's log-probability at its target class, [M]. Selected with where, not multiplied by the
+     * one-hot: a −∞ at another class would otherwise give −∞·0 = NaN.
+     */
+    static Tensor picked(Tensor logp, Tensor oneHot) {
+        Tensor chosen = F.where(Tensor.of(oneHot.data().castTo(DataType.BOOL)), logp, F.scalar(logp, 0.0));
+        return F.sum(chosen, false, 1);
+    }
 }

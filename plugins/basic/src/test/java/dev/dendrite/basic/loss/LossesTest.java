@@ -154,4 +154,11 @@ class LossesTest {
         assertEquals("unknown loss 'hinge'; known loss ids: binary_cross_entropy, cross_entropy, l1, mse, nll",
                 e.getMessage());
     }
+
+    @Test
+    void anInfiniteLogitOfAnotherClassDoesNotMakeCrossEntropyNaN() {
+        double v = loss(new Losses.Nll(), null).apply(t(new double[][] {{-0.5, Double.NEGATIVE_INFINITY}}), ids(0))
+                .item();
+        assertEquals(0.5, v, E);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.dendrite.cnn.layers;
 
+import dev.dendrite.spi.BaseProvider;
 import dev.dendrite.nn.Layer;
 import dev.dendrite.nn.LayerContext;
 import dev.dendrite.nn.LayerProvider;
@@ -22,20 +23,9 @@ public final class BatchNorm1d extends BatchNorm {
         return "[N, " + channels + "] or [N, " + channels + ", L]";
     }
 
-    public static final class Provider implements LayerProvider<Config> {
-        @Override
-        public String id() {
-            return ID;
-        }
-
-        @Override
-        public Class<Config> configType() {
-            return Config.class;
-        }
-
-        @Override
-        public Config defaultConfig() {
-            return Config.of(1);
+    public static final class Provider extends BaseProvider<Config> implements LayerProvider<Config> {
+        public Provider() {
+            super(ID, Config.class, Config.of(1));
         }
 
         @Override

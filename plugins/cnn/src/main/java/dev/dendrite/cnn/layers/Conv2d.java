@@ -1,5 +1,6 @@
 package dev.dendrite.cnn.layers;
 
+import dev.dendrite.spi.BaseProvider;
 import dev.dendrite.cnn.ops.CnnF;
 import dev.dendrite.nn.Layer;
 import dev.dendrite.nn.LayerContext;
@@ -78,20 +79,9 @@ public final class Conv2d extends Module {
         return CnnF.conv2d(x, weight, bias, stride, pads, dilation, groups);
     }
 
-    public static final class Provider implements LayerProvider<Config> {
-        @Override
-        public String id() {
-            return ID;
-        }
-
-        @Override
-        public Class<Config> configType() {
-            return Config.class;
-        }
-
-        @Override
-        public Config defaultConfig() {
-            return Config.of(1, 1, 1);
+    public static final class Provider extends BaseProvider<Config> implements LayerProvider<Config> {
+        public Provider() {
+            super(ID, Config.class, Config.of(1, 1, 1));
         }
 
         @Override

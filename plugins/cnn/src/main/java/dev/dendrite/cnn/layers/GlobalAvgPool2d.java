@@ -1,5 +1,6 @@
 package dev.dendrite.cnn.layers;
 
+import dev.dendrite.spi.BaseProvider;
 import dev.dendrite.cnn.ops.CnnF;
 import dev.dendrite.nn.Layer;
 import dev.dendrite.nn.LayerContext;
@@ -22,20 +23,9 @@ public final class GlobalAvgPool2d extends Module {
         return CnnF.globalAvgPool2d(x);
     }
 
-    public static final class Provider implements LayerProvider<Config> {
-        @Override
-        public String id() {
-            return ID;
-        }
-
-        @Override
-        public Class<Config> configType() {
-            return Config.class;
-        }
-
-        @Override
-        public Config defaultConfig() {
-            return new Config();
+    public static final class Provider extends BaseProvider<Config> implements LayerProvider<Config> {
+        public Provider() {
+            super(ID, Config.class, new Config());
         }
 
         @Override
