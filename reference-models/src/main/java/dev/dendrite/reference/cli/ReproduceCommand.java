@@ -28,7 +28,7 @@ final class ReproduceCommand implements Callable<Integer> {
         console.println(m.title());
         Experiment.Outcome o = new Experiment(m.title(), "dendrite reproduce " + model, spec, m.paperAccuracy(),
                 m.paperSource(), options.data, options.out.resolve(model), options.resume).run(console);
-        console.printf("%n%-10s %.4f  (%s)%n", "paper", m.paperAccuracy(), m.paperSource());
+        console.printf("%n%-10s %s  (%s)%n", "paper", m.paperFigure(), m.paperSource());
         console.printf("%-10s %.4f  (epoch %d, %s)%n", "Dendrite", o.accuracy(), o.state().epoch(), o.data());
         console.println("wrote " + options.out.resolve(model) + "/{metrics.csv,curve.png,checkpoint.zip,report.md}");
         return 0;

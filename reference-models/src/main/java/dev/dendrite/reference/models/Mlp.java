@@ -34,8 +34,8 @@ public final class Mlp implements ReferenceModel {
     }
 
     @Override
-    public double paperAccuracy() {
-        return 0.8833;
+    public double[] paperAccuracy() {
+        return new double[] {0.8833};
     }
 
     @Override

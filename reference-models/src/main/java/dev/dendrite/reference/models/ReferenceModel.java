@@ -13,8 +13,20 @@ public interface ReferenceModel {
     /** One line: what the model is and where it comes from. */
     String title();
 
-    /** The paper's (or benchmark's) reported test accuracy, as a fraction. */
-    double paperAccuracy();
+    /**
+     * The paper's (or benchmark's) reported test accuracy as a fraction, or as a band {low, high} where
+     * the literature gives a range.
+     */
+    double[] paperAccuracy();
+
+    /** The published figure as printed: "0.8833", or "0.876–0.916" for a band. */
+    default String paperFigure() {
+        return figure(paperAccuracy());
+    }
+
+    static String figure(double[] a) {
+        return a.length == 1 || a[0] == a[1] ? String.format("%.4f", a[0]) : String.format("%.3f–%.3f", a[0], a[1]);
+    }
 
     /** Where {@link #paperAccuracy()} is published, and on what data. */
     String paperSource();

@@ -20,7 +20,8 @@ public final class CurvePlot {
 
     private CurvePlot() {}
 
-    public static void write(Path file, String title, List<EpochStats> history, double paperAccuracy) {
+    /** {@code paper}: the published accuracy, one value or a band's two edges (none: no line). */
+    public static void write(Path file, String title, List<EpochStats> history, double[] paper) {
         System.setProperty("java.awt.headless", "true");
         double[] epochs = history.stream().mapToDouble(EpochStats::epoch).toArray();
         XYChart loss = new XYChartBuilder().width(W).height(H).title(title + ": loss").xAxisTitle("epoch")
@@ -33,10 +34,11 @@ public final class CurvePlot {
                 .yAxisTitle("accuracy").build();
         acc.addSeries("Dendrite", epochs, history.stream().mapToDouble(EpochStats::testAccuracy).toArray())
                 .setMarker(SeriesMarkers.CIRCLE);
-        if (Double.isFinite(paperAccuracy)) {
-            double[] paper = new double[epochs.length];
-            java.util.Arrays.fill(paper, paperAccuracy);
-            acc.addSeries("paper", epochs, paper).setMarker(SeriesMarkers.NONE);
+        for (int i = 0; i < paper.length; i++) {
+            double[] line = new double[epochs.length];
+            java.util.Arrays.fill(line, paper[i]);
+            String name = paper.length == 1 ? "paper" : i == 0 ? "paper band, low" : "paper band, high";
+            acc.addSeries(name, epochs, line).setMarker(SeriesMarkers.NONE);
         }
         BufferedImage out = new BufferedImage(2 * W, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();

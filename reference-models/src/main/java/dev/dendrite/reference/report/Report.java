@@ -20,16 +20,17 @@ public final class Report {
     }
 
     /**
-     * @param paperAccuracy NaN when the run has no published figure ({@code dendrite train})
+     * @param paperAccuracy the published figure (one value or a band), empty for {@code dendrite train}
      */
-    public static void write(Path file, String title, String command, double paperAccuracy, String paperSource,
+    public static void write(Path file, String title, String command, double[] paperAccuracy, String paperSource,
             String data, TrainingSpec spec, TrainingState state, String stopReason) {
         EpochStats last = state.history().isEmpty() ? null : state.history().get(state.history().size() - 1);
         StringBuilder md = new StringBuilder();
         md.append("# ").append(title).append("\n\n");
         md.append("| | test accuracy |\n|---|---|\n");
-        if (!Double.isNaN(paperAccuracy)) {
-            md.append(String.format("| paper: %s | %.4f |%n", paperSource, paperAccuracy));
+        if (paperAccuracy.length > 0) {
+            md.append("| paper: ").append(paperSource).append(" | ")
+                    .append(dev.dendrite.reference.models.ReferenceModel.figure(paperAccuracy)).append(" |\n");
         }
         md.append(String.format("| Dendrite, epoch %d | %s |%n%n", state.epoch(),
                 last == null ? "-" : String.format("%.4f", last.testAccuracy())));

@@ -32,9 +32,9 @@ import java.nio.file.Path;
  * One training run from the command line, fresh or resumed, with everything it writes to the out dir:
  * metrics.csv, checkpoint.zip (after every epoch), curve.png and report.md.
  *
- * @param paperAccuracy NaN when there is no published figure
+ * @param paperAccuracy the published figure (one value or a band), empty when there is none
  */
-public record Experiment(String title, String command, TrainingSpec spec, double paperAccuracy, String paperSource,
+public record Experiment(String title, String command, TrainingSpec spec, double[] paperAccuracy, String paperSource,
         Path dataDir, Path out, Path resume) {
 
     /** What the run reached. */
