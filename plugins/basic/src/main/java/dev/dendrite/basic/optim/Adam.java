@@ -6,13 +6,15 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Adam with weight decay as an L2 term added to the gradient ({@code g = grad + weightDecay * p}), as in
- * PyTorch's {@code torch.optim.Adam} (https://pytorch.org/docs/stable/generated/torch.optim.Adam.html);
- * the update itself is {@link AdamRule}. For decay decoupled from the adaptive scaling use
- * {@link AdamW}.
- *
- * <p>The bias-correction step {@code t} is the optimizer's global step; PyTorch counts per parameter. They
- * differ only for a parameter that misses the gradient on some steps.
+ * Adam and AdamW: one update rule ({@link AdamRule}), two ways to apply weight decay.
+ * <ul>
+ *   <li>Adam (PyTorch's {@code torch.optim.Adam}): decay as an L2 term added to the gradient,
+ *       {@code g = grad + weightDecay * p}, so it is rescaled by the second-moment estimate.</li>
+ *   <li>AdamW (Loshchilov &amp; Hutter 2019, arXiv:1711.05101; {@code torch.optim.AdamW}): decoupled, the
+ *       parameter first shrinks by {@code p *= 1 - lr * weightDecay}, then takes the plain step on the
+ *       raw gradient. As in PyTorch the decay is multiplied by the current lr, unlike the paper's
+ *       separate schedule multiplier.</li>
+ * </ul>
  */
 public final class Adam extends AbstractOptimizer {
     private final double beta1;
@@ -20,23 +22,32 @@ public final class Adam extends AbstractOptimizer {
     private final double eps;
     private final double weightDecay;
     private final boolean amsgrad;
+    private final boolean decoupled;
 
-    public Adam(Map<String, Tensor> parameters, AdamProvider.Config config) {
-        super(parameters, config.lr());
-        this.beta1 = config.beta1();
-        this.beta2 = config.beta2();
-        this.eps = config.eps();
-        this.weightDecay = config.weightDecay();
-        this.amsgrad = config.amsgrad();
+    public Adam(Map<String, Tensor> parameters, double lr, double beta1, double beta2, double eps,
+            double weightDecay, boolean amsgrad, boolean decoupled) {
+        super(parameters, lr);
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.amsgrad = amsgrad;
+        this.decoupled = decoupled;
     }
 
     @Override
     protected void update(String name, INDArray param, INDArray grad, long t) {
-        INDArray g = weightDecay != 0 ? param.mul(weightDecay).addi(grad) : grad;
+        double lr = learningRate();
+        INDArray g = grad;
+        if (weightDecay != 0 && decoupled) {
+            param.muli(1 - lr * weightDecay);
+        } else if (weightDecay != 0) {
+            g = param.mul(weightDecay).addi(grad);
+        }
         AdamRule.apply(param, g,
                 slot(name, AdamRule.EXP_AVG, param),
                 slot(name, AdamRule.EXP_AVG_SQ, param),
                 amsgrad ? slot(name, AdamRule.MAX_EXP_AVG_SQ, param) : null,
-                learningRate(), beta1, beta2, eps, t);
+                lr, beta1, beta2, eps, t);
     }
 }

@@ -24,6 +24,6 @@ public final class AdamProvider extends BaseProvider<AdamProvider.Config>
     @Override
     public Optimizer create(Config c, Map<String, Tensor> parameters) {
         AdamRule.validate(ID, c.lr(), c.beta1(), c.beta2(), c.eps(), c.weightDecay());
-        return new Adam(parameters, c);
+        return new Adam(parameters, c.lr(), c.beta1(), c.beta2(), c.eps(), c.weightDecay(), c.amsgrad(), false);
     }
 }

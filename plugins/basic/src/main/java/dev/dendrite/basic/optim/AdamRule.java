@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The moment update and bias-corrected step shared by {@link Adam} and {@link AdamW}, written in the
+ * The moment update and bias-corrected step shared by Adam and AdamW ({@link Adam}), written in the
  * order of PyTorch's implementation ({@code torch/optim/adam.py}, {@code _single_tensor_adam}) so the
  * two agree to rounding:
  *

@@ -6,7 +6,7 @@ import dev.dendrite.optim.OptimizerProvider;
 import dev.dendrite.tensor.Tensor;
 import java.util.Map;
 
-/** {@code "adamw"}: {@link AdamW}, with PyTorch's defaults and argument checks. */
+/** {@code "adamw"}: {@link Adam} with decoupled weight decay, with PyTorch's defaults and argument checks. */
 public final class AdamWProvider extends BaseProvider<AdamWProvider.Config>
         implements OptimizerProvider<AdamWProvider.Config> {
     static final String ID = "adamw";
@@ -24,6 +24,6 @@ public final class AdamWProvider extends BaseProvider<AdamWProvider.Config>
     @Override
     public Optimizer create(Config c, Map<String, Tensor> parameters) {
         AdamRule.validate(ID, c.lr(), c.beta1(), c.beta2(), c.eps(), c.weightDecay());
-        return new AdamW(parameters, c);
+        return new Adam(parameters, c.lr(), c.beta1(), c.beta2(), c.eps(), c.weightDecay(), c.amsgrad(), true);
     }
 }
