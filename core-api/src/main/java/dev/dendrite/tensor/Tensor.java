@@ -87,7 +87,11 @@ public final class Tensor {
         return node == null;
     }
 
-    /** The accumulated gradient of a leaf, or null before any backward reached it. */
+    /**
+     * The accumulated gradient of a leaf, or null before any backward reached it. Treat it as read-only:
+     * to save copies it may share storage with another leaf's gradient (both inputs of an add receive
+     * the same array); {@code dup()} it before changing it in place (clipping, for example).
+     */
     public INDArray grad() {
         return grad;
     }
