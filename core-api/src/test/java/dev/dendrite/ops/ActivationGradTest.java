@@ -1,6 +1,6 @@
 package dev.dendrite.ops;
 
-import static dev.dendrite.ops.TestTensors.gradCheck;
+import static dev.dendrite.ops.TestTensors.assertGradientsMatch;
 import static dev.dendrite.ops.TestTensors.leaf;
 import static dev.dendrite.ops.TestTensors.leafAwayFrom;
 import static dev.dendrite.ops.TestTensors.leafOf;
@@ -47,47 +47,47 @@ class ActivationGradTest {
     void gradientMatchesFiniteDifferences(String name, UnaryOperator<Tensor> f, double[] kinks) {
         // Scale 2 so the saturating parts (hardSigmoid, clip) and both sides of every kink are hit.
         Tensor x = leafAwayFrom(name.hashCode(), 2.0, 0.05, kinks, 3, 5);
-        gradCheck(name, Map.of("x", x), () -> f.apply(x));
+        assertGradientsMatch(name, Map.of("x", x), () -> f.apply(x));
     }
 
     @Test
     void logGradientOnPositiveInputs() {
         Tensor x = positiveLeaf(21, 3, 4);
-        gradCheck("log", Map.of("x", x), () -> F.log(x));
+        assertGradientsMatch("log", Map.of("x", x), () -> F.log(x));
     }
 
     @Test
     void sqrtGradientOnPositiveInputs() {
         Tensor x = positiveLeaf(22, 3, 4);
-        gradCheck("sqrt", Map.of("x", x), () -> F.sqrt(x));
+        assertGradientsMatch("sqrt", Map.of("x", x), () -> F.sqrt(x));
     }
 
     @Test
     void softplusGradientAtLargeMagnitudes() {
         // Separately: with softplus(50) = 50 in the same loss, rounding at 50 would swamp the 1e-22 slopes.
         Tensor neg = leafOf(new double[] {-50, -20, -1}, 3);
-        gradCheck("softplus large negative", Map.of("x", neg), () -> F.softplus(neg));
+        assertGradientsMatch("softplus large negative", Map.of("x", neg), () -> F.softplus(neg));
         Tensor pos = leafOf(new double[] {0.5, 20, 50}, 3);
-        gradCheck("softplus large positive", Map.of("x", pos), () -> F.softplus(pos));
+        assertGradientsMatch("softplus large positive", Map.of("x", pos), () -> F.softplus(pos));
     }
 
     @Test
     void sigmoidAndTanhGradientsInSaturation() {
         Tensor x = leafOf(new double[] {-30, -8, 8, 30}, 4);
-        gradCheck("sigmoid saturated", Map.of("x", x), () -> F.sigmoid(x));
-        gradCheck("tanh saturated", Map.of("x", x), () -> F.tanh(x));
+        assertGradientsMatch("sigmoid saturated", Map.of("x", x), () -> F.sigmoid(x));
+        assertGradientsMatch("tanh saturated", Map.of("x", x), () -> F.tanh(x));
     }
 
     @Test
     void seluAndEluGradientsAtLargeMagnitudes() {
         Tensor x = leafOf(new double[] {-40, -3, 3, 40}, 4);
-        gradCheck("selu large", Map.of("x", x), () -> F.selu(x));
-        gradCheck("elu large", Map.of("x", x), () -> F.elu(x, 0.7));
+        assertGradientsMatch("selu large", Map.of("x", x), () -> F.selu(x));
+        assertGradientsMatch("elu large", Map.of("x", x), () -> F.elu(x, 0.7));
     }
 
     @Test
     void composedActivationsChainTheirGradients() {
         Tensor x = leaf(23, 4, 3);
-        gradCheck("tanh(gelu(x)) * sigmoid(x)", Map.of("x", x), () -> F.mul(F.tanh(F.gelu(x)), F.sigmoid(x)));
+        assertGradientsMatch("tanh(gelu(x)) * sigmoid(x)", Map.of("x", x), () -> F.mul(F.tanh(F.gelu(x)), F.sigmoid(x)));
     }
 }

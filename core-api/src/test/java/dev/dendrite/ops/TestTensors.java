@@ -95,7 +95,7 @@ public final class TestTensors {
     }
 
     /** GradCheck at its own tolerance (1e-6), and an explicit assertion on the worst error. */
-    public static void gradCheck(String label, Map<String, Tensor> leaves, Supplier<Tensor> forward) {
+    public static void assertGradientsMatch(String label, Map<String, Tensor> leaves, Supplier<Tensor> forward) {
         GradCheck.Result result = GradCheck.check(label, leaves, forward);
         assertTrue(result.worst() <= GradCheck.TOLERANCE, () -> label + ": worst error " + result.worst());
     }
