@@ -29,7 +29,8 @@ final class RunOptions {
     Path data;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where metrics.csv, curve.png, checkpoint.zip and "
-            + "report.md go (default: ${DEFAULT-VALUE}).", defaultValue = "runs")
+            + "report.md go, in a folder named after the model or spec (default: ${DEFAULT-VALUE}/NAME).",
+            defaultValue = "runs")
     Path out;
 
     @Option(names = "--seed", paramLabel = "S", description = "Random seed (default: the model's).")

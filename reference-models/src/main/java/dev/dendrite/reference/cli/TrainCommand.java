@@ -25,6 +25,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!Files.isRegularFile(specFile)) {
+            throw new DendriteException(specFile + ": no such spec file");
+        }
         String json;
         try {
             json = Files.readString(specFile);

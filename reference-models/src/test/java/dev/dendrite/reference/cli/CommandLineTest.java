@@ -55,6 +55,13 @@ class CommandLineTest {
     }
 
     @Test
+    void aMissingSpecFileIsOneLine() {
+        Result r = run("train", dir.resolve("missing.json").toString());
+        assertEquals(1, r.code());
+        assertEquals("dendrite: error: " + dir.resolve("missing.json") + ": no such spec file", r.err().strip());
+    }
+
+    @Test
     void aBadSpecNamesTheFileAndTheProblem() throws IOException {
         Path spec = dir.resolve("bad.json");
         Files.writeString(spec, "{\"model\": {\"type\": \"dense\"}, \"loss\": {\"type\": \"mse\"}}");
