@@ -37,14 +37,32 @@ public final class Kernels {
     /** One call of the native op {@code name}; see libnd4j's declarations for its argument order. */
     public static void exec(String name, INDArray[] inputs, INDArray[] outputs, long[] iArgs, double[] tArgs,
             boolean[] bArgs) {
+        exec(name, inputs, outputs, iArgs, tArgs, bArgs, true);
+    }
+
+    /**
+     * As {@link #exec(String, INDArray[], INDArray[], long[], double[], boolean[])}, choosing whether
+     * libnd4j may hand the op to a platform helper (oneDNN). Helpers are usually the fast path, but not
+     * always: NCHW max pooling runs 3–6× faster without them here, and dilated float32 convolutions
+     * fail with them.
+     */
+    public static void exec(String name, INDArray[] inputs, INDArray[] outputs, long[] iArgs, double[] tArgs,
+            boolean[] bArgs, boolean helpers) {
         Kernels k = LOCAL.get();
         DynamicCustomOp op = k.ops.computeIfAbsent(name, n -> DynamicCustomOp.builder(n).build());
         long[] i = iArgs == null ? NO_I : iArgs;
         double[] t = tArgs == null ? NO_T : tArgs;
         boolean[] b = bArgs == null ? NO_B : bArgs;
         long layout = inputs.length | (long) outputs.length << 12 | (long) i.length << 24 | (long) t.length << 36
-                | (long) b.length << 48;
-        OpContext ctx = k.contexts.computeIfAbsent(layout, l -> Nd4j.getExecutioner().buildContext());
+                | (long) b.length << 48 | (helpers ? 0L : 1L << 60);
+        OpContext ctx = k.contexts.computeIfAbsent(layout, l -> {
+            OpContext c = Nd4j.getExecutioner().buildContext();
+            c.allowHelpers(helpers);
+            return c;
+        });
+        if (!helpers) {
+            ctx.allowHelpers(false); // re-asserted per call: not relying on purge() to keep the flag
+        }
         ctx.setArgs(inputs, i, NO_D, t, b);
         ctx.setOutputArrays(outputs);
         try {

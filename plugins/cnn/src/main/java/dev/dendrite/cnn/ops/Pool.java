@@ -20,6 +20,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * ceil mode adds such windows, the input is padded explicitly (−∞ for max, 0 for average) and pooled without
  * native padding; the average is then taken over all k_h·k_w cells and rescaled per output cell by
  * k_h·k_w / (cells PyTorch counts), a constant found by pooling a mask of the counted cells the same way.
+ *
+ * <p>Max pooling runs with libnd4j's oneDNN helper off: in NCHW the helper is 3–6× slower here
+ * ([64,6,28,28], 2×2: forward 2.4 → 0.4 ms, backward 3.5 → 1.2 ms without it).
  */
 final class Pool extends Function {
     private static final long NCHW = 0;
@@ -100,7 +103,8 @@ final class Pool extends Function {
             iArgs = Window.iArgs(kernel, stride, padding, NO_DILATION, divisor, NCHW);
         }
         INDArray y = Kernels.empty(type, outShape);
-        Kernels.exec(max ? "maxpool2d" : "avgpool2d", y, iArgs, xp);
+        Kernels.exec(max ? "maxpool2d" : "avgpool2d", new INDArray[] {xp}, new INDArray[] {y}, iArgs, null, null,
+                !max);
         return new INDArray[] {rescale == null ? y : Native.binary("multiply", y, rescale)};
     }
 
@@ -130,7 +134,7 @@ final class Pool extends Function {
         }
         INDArray gxp = Kernels.empty(xp.dataType(), xp.shape());
         Kernels.exec(max ? "maxpool2d_bp" : "avgpool2d_bp", new INDArray[] {xp, g}, new INDArray[] {gxp}, iArgs, null,
-                null);
+                null, !max);
         return new INDArray[] {explicit == null ? gxp : Native.padOrCrop(gxp, Native.negate(explicit), 0)};
     }
 
