@@ -1,17 +1,12 @@
 package dev.dendrite.cnn.ops;
 
 import dev.dendrite.tensor.Kernels;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** The native calls the CNN primitives share: padding and cropping NCHW arrays, and the convolution kernels. */
 final class Native {
-    private static final long[] NO_I = new long[0];
-
     private Native() {}
 
     /**
@@ -20,32 +15,7 @@ final class Native {
      * descriptor for a dilated convolution"), while libnd4j's own kernel computes them correctly.
      */
     static void conv(String op, INDArray[] inputs, INDArray[] outputs, long[] iArgs, boolean dilated) {
-        if (dilated) {
-            withoutHelpers(op, inputs, outputs, iArgs);
-        } else {
-            Kernels.exec(op, inputs, outputs, iArgs, null, null);
-        }
-    }
-
-    private static void withoutHelpers(String op, INDArray[] inputs, INDArray[] outputs, long[] iArgs) {
-        DynamicCustomOp custom = DynamicCustomOp.builder(op).build();
-        OpContext ctx = Nd4j.getExecutioner().buildContext();
-        try {
-            ctx.setArgs(inputs, iArgs == null ? NO_I : iArgs, new DataType[0], new double[0], new boolean[0]);
-            ctx.setOutputArrays(outputs);
-            ctx.allowHelpers(false);
-            Nd4j.getExecutioner().exec(custom, ctx);
-        } finally {
-            release(op, ctx);
-        }
-    }
-
-    private static void release(String op, OpContext ctx) {
-        try {
-            ctx.close();
-        } catch (Exception e) {
-            throw new IllegalStateException(op + ": could not release the native op context", e);
-        }
+        Kernels.exec(op, inputs, outputs, iArgs, null, null, !dilated);
     }
 
     /**
