@@ -11,14 +11,12 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -36,7 +34,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgs = {"-Dorg.bytedeco.javacpp.maxPhysicalBytes=4g", "-Xmx2g"})
-public class Conv2dBenchmark {
+public class Conv2dBenchmark extends OffHeapState {
     private static final long SEED = 7;
     private static final long[] X_SHAPE = {32, 64, 32, 32};
     private static final long[] W_SHAPE = {64, 64, 3, 3};
@@ -72,11 +70,6 @@ public class Conv2dBenchmark {
                 null);
     }
 
-    /** See {@link DenseBenchmark#collectGarbage()}. */
-    @TearDown(Level.Iteration)
-    public void collectGarbage() {
-        System.gc();
-    }
 
     // ---- forward only ----
 

@@ -11,14 +11,12 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -34,7 +32,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgs = {"-Dorg.bytedeco.javacpp.maxPhysicalBytes=4g", "-Xmx2g"})
-public class DispatchBreakdownBenchmark {
+public class DispatchBreakdownBenchmark extends OffHeapState {
     private static final long SEED = 42;
 
     private INDArray a;
@@ -53,15 +51,6 @@ public class DispatchBreakdownBenchmark {
         tb = Tensor.leaf(b);
     }
 
-    /**
-     * Off-heap buffers are freed only when the GC collects their Java handles, and these loops make
-     * little heap garbage, so without this the process's resident memory climbs through a run (fresh
-     * pages are slow to fault in here) until JavaCPP's maxPhysicalBytes limit fails an allocation.
-     */
-    @TearDown(Level.Iteration)
-    public void collectGarbage() {
-        System.gc();
-    }
 
     // ---- array creation: every primitive's output and every gradient is one of these ----
 

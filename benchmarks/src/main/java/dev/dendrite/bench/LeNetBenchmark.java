@@ -20,7 +20,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -28,7 +27,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -44,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 6, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgs = {"-Dorg.bytedeco.javacpp.maxPhysicalBytes=4g", "-Xmx2g"})
-public class LeNetBenchmark {
+public class LeNetBenchmark extends OffHeapState {
     private static final long SEED = 42;
 
     @Param({"64", "256"})
@@ -72,11 +70,6 @@ public class LeNetBenchmark {
         labels = Tensor.of(y);
     }
 
-    /** See {@link DenseBenchmark#collectGarbage()}: frees the off-heap buffers of the last iteration. */
-    @TearDown(Level.Iteration)
-    public void collectGarbage() {
-        System.gc();
-    }
 
     /** Trainer.trainStep: the returned loss value is read, as the trainer does. */
     @Benchmark

@@ -118,19 +118,9 @@ public final class Tensor {
             throw new ShapeException("backward: without a seed gradient the tensor must be a scalar, got shape "
                     + Shapes.str(shape()) + "; pass backward(seed)");
         }
-        run(unitSeed());
+        // A fresh array, not a shared constant: the seed can end up as a leaf's grad (loss = leaf + c).
+        run(Nd4j.ones(data.dataType(), data.shape()));
     }
-
-    /**
-     * A shared ones array of this tensor's dtype and shape. Backward functions never write into their
-     * incoming gradients, so one per thread serves every scalar loss; saves an allocation per step.
-     */
-    private INDArray unitSeed() {
-        Map<String, INDArray> cache = UNIT_SEEDS.get();
-        return cache.computeIfAbsent(dtype() + Arrays.toString(shape()), k -> Nd4j.ones(dtype(), shape()));
-    }
-
-    private static final ThreadLocal<Map<String, INDArray>> UNIT_SEEDS = ThreadLocal.withInitial(java.util.HashMap::new);
 
     /**
      * Reverse-mode pass: walks the tape in reverse topological order, accumulates into every leaf's
@@ -145,13 +135,14 @@ public final class Tensor {
         run(seed.dup());
     }
 
+    /** {@code seed} is owned by this pass: it may become a leaf's grad as it is. */
     private void run(INDArray seed) {
         if (!requiresGrad) {
             throw new DendriteException("backward: this tensor does not require a gradient (no input of the "
                     + "computation required one, or it ran with GradMode off)");
         }
         if (node == null) {
-            accumulate(seed.dup());
+            accumulate(seed);
             return;
         }
         if (node.function == null) {

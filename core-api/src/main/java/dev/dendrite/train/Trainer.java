@@ -27,7 +27,10 @@ public final class Trainer {
         this.listeners = List.copyOf(listeners);
     }
 
-    public TrainingState fit(TrainingRun run) {
+    /** Where a run ended, and why it ended early ({@code null} when it ran all its epochs). */
+    public record Result(TrainingState state, String stopReason) {}
+
+    public Result fit(TrainingRun run) {
         TrainingState state = run.start();
         listeners.forEach(l -> l.onStart(run, run.start()));
         Layer model = run.model().layer();
@@ -71,7 +74,7 @@ public final class Trainer {
         }
         TrainingState end = state;
         listeners.forEach(l -> l.onEnd(run, end));
-        return state;
+        return new Result(state, control.stopReason());
     }
 
     private static double trainStep(TrainingRun run, Batch b, int epoch, long step, long index, long batches) {

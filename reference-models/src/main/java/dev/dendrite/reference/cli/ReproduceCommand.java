@@ -30,7 +30,6 @@ final class ReproduceCommand implements Callable<Integer> {
                 m.paperSource(), options.data, options.out.resolve(model), options.resume).run(console);
         console.printf("%n%-10s %s  (%s)%n", "paper", m.paperFigure(), m.paperSource());
         console.printf("%-10s %.4f  (epoch %d, %s)%n", "Dendrite", o.accuracy(), o.state().epoch(), o.data());
-        console.println("wrote " + options.out.resolve(model) + "/{metrics.csv,curve.png,checkpoint.zip,report.md}");
         return 0;
     }
 }

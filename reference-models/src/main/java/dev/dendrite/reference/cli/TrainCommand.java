@@ -45,7 +45,6 @@ final class TrainCommand implements Callable<Integer> {
         Experiment.Outcome o = new Experiment(name, "dendrite train " + specFile, spec, new double[0], null,
                 options.data, options.out.resolve(name), options.resume).run(System.out);
         System.out.printf("%ntest accuracy %.4f (epoch %d, %s)%n", o.accuracy(), o.state().epoch(), o.data());
-        System.out.println("wrote " + options.out.resolve(name) + "/{metrics.csv,curve.png,checkpoint.zip,report.md}");
         return 0;
     }
 }

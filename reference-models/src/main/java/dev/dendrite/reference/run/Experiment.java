@@ -13,12 +13,10 @@ import dev.dendrite.reference.report.Report;
 import dev.dendrite.tensor.DendriteException;
 import dev.dendrite.train.Checkpoint;
 import dev.dendrite.train.CheckpointWriter;
-import dev.dendrite.train.EpochStats;
 import dev.dendrite.train.MetricsCsv;
 import dev.dendrite.train.Runs;
 import dev.dendrite.train.Trainer;
 import dev.dendrite.train.TrainingDivergedException;
-import dev.dendrite.train.TrainingListener;
 import dev.dendrite.train.TrainingModule;
 import dev.dendrite.train.TrainingRun;
 import dev.dendrite.train.TrainingSpec;
@@ -54,16 +52,9 @@ public record Experiment(String title, String command, TrainingSpec spec, double
             throw new DendriteException(out + ": cannot create the output directory: " + e.getMessage(), e);
         }
         Path checkpoint = out.resolve("checkpoint.zip");
-        String[] stop = new String[1];
-        TrainingListener stopWatch = new TrainingListener() {
-            @Override
-            public void onEpoch(TrainingRun run, EpochStats stats, TrainingState state, Control control) {
-                stop[0] = control.stopReason();
-            }
-        };
         Injector injector = Guice.createInjector(new DendriteModule(Settings.defaults().withSeed(spec.seed())),
                 new TrainingModule(new ProgressBarListener(console), new MetricsCsv(out.resolve("metrics.csv")),
-                        new CheckpointWriter(checkpoint), stopWatch));
+                        new CheckpointWriter(checkpoint)));
         LayerContext ctx = injector.getInstance(LayerContext.class);
         Registries registries = injector.getInstance(Registries.class);
         TrainingRun run;
@@ -74,16 +65,18 @@ public record Experiment(String title, String command, TrainingSpec spec, double
         } else {
             run = Runs.fresh(spec, ctx, registries, data.train(), data.test());
         }
-        TrainingState state;
+        Trainer.Result result;
         try {
-            state = injector.getInstance(Trainer.class).fit(run);
+            result = injector.getInstance(Trainer.class).fit(run);
         } catch (TrainingDivergedException e) {
             throw new DendriteException(e.getMessage() + (Files.exists(checkpoint) ? "; the last good checkpoint is "
                     + checkpoint : ""), e);
         }
+        TrainingState state = result.state();
         CurvePlot.write(out.resolve("curve.png"), title, state.history(), paperAccuracy);
         Report.write(out.resolve("report.md"), title, command, paperAccuracy, paperSource, data.description(),
-                run.spec(), state, stop[0]);
+                run.spec(), state, result.stopReason());
+        console.println("wrote " + out + "/{metrics.csv,curve.png,checkpoint.zip,report.md}");
         return new Outcome(state, data.description());
     }
 }

@@ -53,7 +53,7 @@ class TrainerTest {
         Injector i = injector(spec, listeners);
         TrainingRun run = Runs.fresh(spec, i.getInstance(LayerContext.class), i.getInstance(Registries.class), train,
                 TEST);
-        return i.getInstance(Trainer.class).fit(run);
+        return i.getInstance(Trainer.class).fit(run).state();
     }
 
     private static TrainingState resume(Path checkpoint, int epochs, TrainingListener... listeners) {
@@ -61,7 +61,7 @@ class TrainerTest {
         Injector i = injector(ck.spec(), listeners);
         TrainingRun run = Runs.resume(ck, epochs, i.getInstance(LayerContext.class), i.getInstance(Registries.class),
                 TRAIN, TEST);
-        return i.getInstance(Trainer.class).fit(run);
+        return i.getInstance(Trainer.class).fit(run).state();
     }
 
     /** Every value, exactly (INDArray.equals compares with a tolerance). */

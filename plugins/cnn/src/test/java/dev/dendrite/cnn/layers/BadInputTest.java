@@ -109,7 +109,7 @@ class BadInputTest {
 
     @Test
     void emptyChannelOrSpatialDimsAreRefused() {
-        fails(new GlobalAvgPool2d(), zeros(1, 2, 0, 3), "global_avg_pool2d", "non-empty", "[1, 2, 0, 3]");
+        fails(new GlobalPool2d(false), zeros(1, 2, 0, 3), "global_avg_pool2d", "non-empty", "[1, 2, 0, 3]");
         fails(new Conv2d(Conv2d.Config.of(3, 4, 1).withPadding(Padding.of(1)), CTX), zeros(1, 3, 0, 3), "conv2d",
                 "non-empty", "[1, 3, 0, 3]");
         fails(new ConvTranspose2d(ConvTranspose2d.Config.of(3, 4, 3), CTX), zeros(2, 3, 4, 0), "conv_transpose2d",
