@@ -32,6 +32,15 @@ final class Expand extends Function {
 
     @Override
     public void toOnnx(OnnxBuilder onnx, String[] inputs, String[] outputs) {
-        onnx.node("Expand", new String[] {inputs[0], onnx.int64s(shape)}, outputs);
+        // Where x already has the target size, write 1 (broadcasting keeps x's size): an exported model then
+        // follows x's size there at run time, so a batch dimension stays symbolic instead of being baked in.
+        long[] written = shape.clone();
+        int offset = written.length - inShape.length;
+        for (int i = Math.max(0, offset); i < written.length; i++) {
+            if (inShape[i - offset] == written[i]) {
+                written[i] = 1;
+            }
+        }
+        onnx.node("Expand", new String[] {inputs[0], onnx.int64s(written)}, outputs);
     }
 }

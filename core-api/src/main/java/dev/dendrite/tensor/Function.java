@@ -57,6 +57,7 @@ public abstract class Function {
             for (int i = 0; i < out.length; i++) {
                 result[i] = new Tensor(out[i], false);
             }
+            Trace.record(this, inputs, result);
             return result;
         }
         long[][] shapes = new long[out.length][];
@@ -70,6 +71,7 @@ public abstract class Function {
             // Integer and bool outputs (indices, masks) carry no gradient.
             result[i] = types[i].isFPType() ? new Tensor(out[i], node, i) : new Tensor(out[i], false);
         }
+        Trace.record(this, inputs, result);
         return result;
     }
 

@@ -1,0 +1,43 @@
+package dev.dendrite.onnx;
+
+import dev.dendrite.tensor.Tensor;
+import java.util.Set;
+
+/**
+ * Runs ONNX nodes of some op types through Dendrite primitives: the import SPI, found with
+ * {@link java.util.ServiceLoader} ({@code META-INF/services/dev.dendrite.onnx.OnnxConverter}). Because a
+ * converter only composes primitives, an imported graph is trainable and exports again with no extra code.
+ *
+ * <p>A plugin teaches the importer its own ops (or a faster version of a standard one) by shipping a
+ * converter; when two converters claim the same op, the higher {@link #priority()} wins.
+ */
+public interface OnnxConverter {
+    /** The operator-set domain: {@code ""} for ai.onnx. */
+    default String domain() {
+        return OnnxNode.DEFAULT_DOMAIN;
+    }
+
+    /** The op types this converter runs, e.g. {@code Conv}, {@code ConvTranspose}. */
+    Set<String> opTypes();
+
+    /** Ties between converters of the same op: the higher wins (the built-in ones use 0). */
+    default int priority() {
+        return 0;
+    }
+
+    /**
+     * Whether input {@code index} of {@code opType} holds state rather than weights (BatchNormalization's
+     * running mean and variance): a float initializer there becomes a buffer, not a trainable parameter.
+     */
+    default boolean isState(String opType, int index) {
+        return false;
+    }
+
+    /**
+     * Computes the node's outputs. {@code inputs} has one entry per declared input, {@code null} for an
+     * omitted optional one; return one tensor per declared output ({@code null} for an output nobody
+     * asked for is allowed). Refuse what you cannot run with {@link OnnxOp#error}, and honour
+     * {@link OnnxOp#opset()} where the op's signature changed between versions.
+     */
+    Tensor[] convert(OnnxOp op, Tensor[] inputs);
+}

@@ -1,0 +1,134 @@
+package dev.dendrite.onnx;
+
+import dev.dendrite.tensor.Tensor;
+import java.util.Arrays;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One ONNX node as a converter sees it: protobuf-free, with attributes already decoded.
+ *
+ * @param name the node's name (or a generated one when the file has none), for messages
+ * @param opset the version of the node's domain that the model imports
+ * @param attributes values are {@code Long}, {@code Double}, {@code String}, {@code long[]},
+ *     {@code double[]}, {@code String[]} or {@code INDArray}, as in {@link OnnxNode}
+ * @param outputCount how many outputs the node declares (trailing optional ones may be absent)
+ * @param training whether the model runs in training mode (Dropout, BatchNormalization)
+ */
+public record OnnxOp(String opType, String domain, String name, int opset, Map<String, Object> attributes,
+        int outputCount, boolean training) {
+
+    /**
+     * The largest tensor (in elements) a model may make from its data: shapes read from a file are
+     * checked against it before anything is allocated, so a hostile model fails with a message instead
+     * of an OutOfMemoryError. 2^28 elements is 1 GiB of float32; raise it with
+     * {@code -Ddendrite.onnx.maxElements=N}.
+     */
+    public static final long MAX_ELEMENTS = Long.getLong("dendrite.onnx.maxElements", 1L << 28);
+
+    public OnnxOp {
+        attributes = Map.copyOf(attributes);
+    }
+
+    /** Input {@code i}, which must be present. */
+    public Tensor input(Tensor[] inputs, int i, String what) {
+        if (i >= inputs.length || inputs[i] == null) {
+            throw error("missing input " + i + " (" + what + ")");
+        }
+        return inputs[i];
+    }
+
+    /** Whether optional input {@code i} was given. */
+    public static boolean present(Tensor[] inputs, int i) {
+        return i < inputs.length && inputs[i] != null;
+    }
+
+    /** An integer input (shape, axes, pads, sizes...) as longs; it must be present and integral. */
+    public long[] longs(Tensor[] inputs, int i, String what) {
+        Tensor t = input(inputs, i, what);
+        if (t.dtype().isFPType() || t.rank() > 1) {
+            throw error("input " + i + " (" + what + ") must be an integer scalar or vector, got " + t.dtype()
+                    + Arrays.toString(t.shape()));
+        }
+        return t.data().length() == 0 ? new long[0] : t.data().toLongVector();
+    }
+
+    /** Refuses a shape whose element count is negative or above {@link #MAX_ELEMENTS}. */
+    public long[] checkShape(long[] shape, String what) {
+        long n = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                throw error(what + " has a negative dimension: " + Arrays.toString(shape));
+            }
+            if (d != 0 && n > MAX_ELEMENTS / d) {
+                n = Long.MAX_VALUE;
+                break;
+            }
+            n *= d;
+        }
+        if (n > MAX_ELEMENTS) {
+            throw error(what + " " + Arrays.toString(shape) + " would hold more than " + MAX_ELEMENTS
+                    + " elements (raise -Ddendrite.onnx.maxElements to allow it)");
+        }
+        return shape;
+    }
+
+    /** An exception naming this node; converters throw what this returns. */
+    public OnnxImportException error(String message) {
+        return new OnnxImportException("node '" + name + "' (" + opType + ", opset " + opset + "): " + message);
+    }
+
+    public boolean has(String attribute) {
+        return attributes.containsKey(attribute);
+    }
+
+    public long attr(String attribute, long otherwise) {
+        return attributes.containsKey(attribute) ? as(attribute, Long.class) : otherwise;
+    }
+
+    public double attr(String attribute, double otherwise) {
+        if (!attributes.containsKey(attribute)) {
+            return otherwise;
+        }
+        Object v = attributes.get(attribute);
+        // Producers sometimes write an integral float attribute as INT: accept both.
+        return v instanceof Long l ? l : as(attribute, Double.class);
+    }
+
+    public String attr(String attribute, String otherwise) {
+        return attributes.containsKey(attribute) ? as(attribute, String.class) : otherwise;
+    }
+
+    public long[] attr(String attribute, long[] otherwise) {
+        return attributes.containsKey(attribute) ? as(attribute, long[].class).clone() : otherwise;
+    }
+
+    public double[] attr(String attribute, double[] otherwise) {
+        return attributes.containsKey(attribute) ? as(attribute, double[].class).clone() : otherwise;
+    }
+
+    public String[] attr(String attribute, String[] otherwise) {
+        return attributes.containsKey(attribute) ? as(attribute, String[].class).clone() : otherwise;
+    }
+
+    public INDArray tensorAttr(String attribute) {
+        return as(attribute, INDArray.class);
+    }
+
+    /** A required attribute of the given type. */
+    public <T> T require(String attribute, Class<T> type) {
+        if (!attributes.containsKey(attribute)) {
+            throw error("missing required attribute '" + attribute + "'");
+        }
+        return as(attribute, type);
+    }
+
+    private <T> T as(String attribute, Class<T> type) {
+        Object v = attributes.get(attribute);
+        if (!type.isInstance(v)) {
+            throw error("attribute '" + attribute + "' must be " + type.getSimpleName() + ", got "
+                    + (v == null ? "nothing" : v.getClass().getSimpleName()));
+        }
+        return type.cast(v);
+    }
+}
