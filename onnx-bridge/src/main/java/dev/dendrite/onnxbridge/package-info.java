@@ -1,6 +1,6 @@
 /**
- * The only module that knows ONNX protobuf: it will turn the primitives' neutral IR
- * ({@link dev.dendrite.onnx.OnnxNode}) into {@code ModelProto}s and back, and provide the conformance
- * kit's {@link dev.dendrite.testkit.OnnxAgreement} against ONNX Runtime (issue "onnx-bridge").
+ * The only module that knows ONNX's protobuf: {@link dev.dendrite.onnxbridge.OnnxExporter} writes any
+ * model as a {@code ModelProto}, {@link dev.dendrite.onnxbridge.OnnxImporter} turns one into a trainable
+ * model, and {@link dev.dendrite.onnxbridge.OrtRunner} runs a model in ONNX Runtime to check both.
  */
 package dev.dendrite.onnxbridge;

@@ -1,0 +1,171 @@
+package dev.dendrite.onnxbridge;
+
+import dev.dendrite.nn.Module;
+import dev.dendrite.onnx.OnnxConverter;
+import dev.dendrite.onnx.OnnxImportException;
+import dev.dendrite.onnx.OnnxOp;
+import dev.dendrite.tensor.DendriteException;
+import dev.dendrite.tensor.ShapeException;
+import dev.dendrite.tensor.Tensor;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * An ONNX graph as a Dendrite model: every forward runs the nodes, in topological order, through their
+ * converters' primitives, so gradients flow to the weights and the model trains, checkpoints and exports
+ * like any other. Float initializers are parameters (or buffers, where a converter says they hold state)
+ * under their ONNX names; other initializers are constants.
+ */
+public final class ImportedModel extends Module {
+    public static final String KIND = "onnx";
+
+    /** One node, resolved at import: its converter and its op in both modes. */
+    record Step(OnnxConverter converter, OnnxOp eval, OnnxOp train, String[] inputs, String[] outputs) {}
+
+    private final List<ValueSpec> inputs;
+    private final List<ValueSpec> outputs;
+    private final List<Step> steps;
+    private final Map<String, INDArray> constants;
+    /** ONNX initializer name -> the parameter tensor (trainable) or buffer array (state). */
+    private final Map<String, Tensor> weights = new HashMap<>();
+    private final Map<String, INDArray> state = new HashMap<>();
+    private final int opset;
+
+    ImportedModel(List<ValueSpec> inputs, List<ValueSpec> outputs, List<Step> steps, Map<String, INDArray> floats,
+            java.util.Set<String> stateNames, Map<String, INDArray> constants, int opset) {
+        super(KIND);
+        this.inputs = List.copyOf(inputs);
+        this.outputs = List.copyOf(outputs);
+        this.steps = List.copyOf(steps);
+        this.constants = Map.copyOf(constants);
+        this.opset = opset;
+        ParameterTree tree = child("graph", new ParameterTree());
+        floats.forEach((name, value) -> {
+            boolean trainable = !stateNames.contains(name);
+            if (!tree.add(name, value, trainable)) {
+                // Not a usable path (empty segment, clash): keep it flat, dots replaced.
+                String flat = unique(tree, name.replace('.', '_'));
+                tree.add(flat, value, trainable);
+            }
+        });
+        // Map ONNX names back to what the tree holds, by identity of the arrays registered above.
+        Map<INDArray, String> byArray = new java.util.IdentityHashMap<>();
+        floats.forEach((name, value) -> byArray.put(value, name));
+        parameters().forEach((k, t) -> weights.put(byArray.get(t.data()), t));
+        buffers().forEach((k, a) -> state.put(byArray.get(a), a));
+    }
+
+    private static String unique(ParameterTree tree, String base) {
+        String name = base.isEmpty() ? "weight" : base;
+        java.util.Set<String> taken = new java.util.HashSet<>(tree.parameters().keySet());
+        taken.addAll(tree.buffers().keySet());
+        for (int i = 1; taken.contains(name) || name.startsWith("."); i++) {
+            name = base + "_" + i;
+        }
+        return name;
+    }
+
+    public List<ValueSpec> inputs() {
+        return inputs;
+    }
+
+    public List<ValueSpec> outputs() {
+        return outputs;
+    }
+
+    /** The ai.onnx opset the file was written for. */
+    public int opset() {
+        return opset;
+    }
+
+    /** The trainable tensor behind an ONNX initializer name, or null. */
+    public Tensor weight(String onnxName) {
+        return weights.get(onnxName);
+    }
+
+    /** ONNX initializer names of the trainable weights. */
+    public java.util.Set<String> weightNames() {
+        return java.util.Collections.unmodifiableSet(weights.keySet());
+    }
+
+    @Override
+    protected Tensor call(Tensor[] xs) {
+        return run(xs)[0];
+    }
+
+    /** Runs the graph; returns every graph output, in order. */
+    public Tensor[] run(Tensor... xs) {
+        if (xs.length != inputs.size()) {
+            throw new ShapeException("the model takes " + inputs.size() + " input(s) " + inputs + ", got "
+                    + xs.length);
+        }
+        Map<String, Tensor> env = new HashMap<>(weights);
+        state.forEach((name, a) -> env.put(name, Tensor.of(a)));
+        constants.forEach((name, a) -> env.put(name, Tensor.of(a)));
+        for (int i = 0; i < xs.length; i++) {
+            check(inputs.get(i), xs[i]);
+            env.put(inputs.get(i).name(), xs[i]);
+        }
+        boolean training = isTraining();
+        for (Step s : steps) {
+            Tensor[] in = new Tensor[s.inputs().length];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = s.inputs()[i].isEmpty() ? null : env.get(s.inputs()[i]);
+            }
+            OnnxOp op = training ? s.train() : s.eval();
+            Tensor[] out = convert(s, op, in);
+            for (int i = 0; i < s.outputs().length; i++) {
+                String name = s.outputs()[i];
+                if (name.isEmpty()) {
+                    continue;
+                }
+                if (i >= out.length || out[i] == null) {
+                    throw op.error("produced no value for output " + i + " ('" + name + "')");
+                }
+                env.put(name, out[i]);
+            }
+        }
+        Tensor[] result = new Tensor[outputs.size()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = env.get(outputs.get(i).name());
+        }
+        return result;
+    }
+
+    private static Tensor[] convert(Step s, OnnxOp op, Tensor[] in) {
+        try {
+            return s.converter().convert(op, in);
+        } catch (OnnxImportException e) {
+            throw e;
+        } catch (DendriteException e) {
+            // A primitive refused the values (shape, dtype): say which node fed them.
+            throw new OnnxImportException(op.error(e.getMessage()).getMessage(), e);
+        } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException
+                | IndexOutOfBoundsException | ArithmeticException e) {
+            throw new OnnxImportException(op.error(e.toString()).getMessage(), e);
+        }
+    }
+
+    private static void check(ValueSpec spec, Tensor x) {
+        if (spec.type() != null && x.dtype() != spec.type()) {
+            throw new ShapeException("input '" + spec.name() + "' must be " + spec.type().name().toLowerCase()
+                    + ", got " + x.dtype().name().toLowerCase());
+        }
+        long[] dims = spec.dims();
+        if (dims == null) {
+            return;
+        }
+        long[] shape = x.shape();
+        boolean ok = shape.length == dims.length;
+        for (int i = 0; ok && i < dims.length; i++) {
+            ok = dims[i] < 0 || dims[i] == shape[i];
+        }
+        if (!ok) {
+            throw new ShapeException("input '" + spec.name() + "' must have shape " + spec + ", got "
+                    + Arrays.toString(shape));
+        }
+    }
+}
