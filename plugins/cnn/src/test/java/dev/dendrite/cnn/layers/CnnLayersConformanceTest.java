@@ -15,6 +15,9 @@ class CnnLayersConformanceTest {
 
     private static void passed(Report r) {
         assertTrue(r.gradients().worst() <= 1e-6, r.layer() + ": " + r.gradients());
+        // onnx-bridge is on the test classpath, so the ONNX Runtime agreement must have run (and passed).
+        assertTrue(r.onnx().startsWith("max abs diff vs ONNX Runtime"), r.layer() + ": " + r.onnx());
+        System.out.println(r.layer() + ": " + r.onnx());
     }
 
     private static LayerConformance<Conv2d.Config> conv2d(Conv2d.Config c, long... input) {
