@@ -50,7 +50,13 @@ final class Gather extends Function {
             outShape[j++] = xShape[d];
         }
         INDArray out = Kernels.empty(x.dataType(), outShape);
-        if (out.length() > 0) {
+        if (out.length() > 0 && x.rank() == 1 && idx.rank() > 1) {
+            // libnd4j's gather corrupts the heap (JVM crash) on a vector with multi-dim indices: gather
+            // with the flat indices, then give the result the indices' shape.
+            INDArray flat = Kernels.empty(x.dataType(), flatIndices.length());
+            Kernels.exec("gather", flat, new long[] {axis}, x, flatIndices);
+            out = flat.reshape('c', outShape);
+        } else if (out.length() > 0) {
             Kernels.exec("gather", out, new long[] {axis}, x, idx);
         }
         return new INDArray[] {out};
