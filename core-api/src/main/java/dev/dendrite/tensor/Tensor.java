@@ -63,8 +63,9 @@ public final class Tensor {
         return data;
     }
 
+    /** A copy: ND4J hands out its internal shape array, and editing that would corrupt the tensor. */
     public long[] shape() {
-        return data.shape();
+        return data.shape().clone();
     }
 
     public long size(int axis) {
