@@ -33,7 +33,10 @@ public final class GradientRun {
         }
     }
 
-    /** The loss value, the gradient of every float initializer (by ONNX name) and of the first input. */
+    /**
+     * The loss value, the gradient of every float initializer by ONNX name (state such as running statistics
+     * included: other frameworks treat them as plain initializers) and of the first input.
+     */
     public record Result(double loss, Map<String, INDArray> weightGrads, INDArray inputGrad) {}
 
     private GradientRun() {}
@@ -45,17 +48,25 @@ public final class GradientRun {
             xs[i] = i == 0 && inputs[i].dataType().isFPType() ? Tensor.leaf(inputs[i]) : Tensor.of(inputs[i]);
         }
         model.parameters().values().forEach(Tensor::zeroGrad);
-        Tensor y = model.run(xs)[0];
+        Map<String, Tensor> stateLeaves = new LinkedHashMap<>();
+        for (String name : model.stateNames()) {
+            stateLeaves.put(name, Tensor.leaf(model.state(name)));
+        }
+        Tensor y = model.run(stateLeaves, xs)[0];
         Tensor l = loss(loss, y, target);
         l.backward();
         Map<String, INDArray> grads = new LinkedHashMap<>();
         for (String name : model.weightNames()) {
-            Tensor w = model.weight(name);
-            grads.put(name, w.grad() == null ? w.data().like().assign(0) : w.grad());
+            grads.put(name, gradOrZeros(model.weight(name)));
         }
+        stateLeaves.forEach((name, t) -> grads.put(name, gradOrZeros(t)));
         INDArray gx = xs.length > 0 && xs[0].requiresGrad()
-                ? (xs[0].grad() == null ? inputs[0].like().assign(0) : xs[0].grad()) : null;
+                ? gradOrZeros(xs[0]) : null;
         return new Result(l.item(), grads, gx);
+    }
+
+    private static INDArray gradOrZeros(Tensor t) {
+        return t.grad() == null ? t.data().like().assign(0) : t.grad();
     }
 
     static Tensor loss(LossKind kind, Tensor y, INDArray target) {

@@ -98,6 +98,24 @@ public final class ImportedModel extends Module {
 
     /** Runs the graph; returns every graph output, in order. */
     public Tensor[] run(Tensor... xs) {
+        return run(Map.of(), xs);
+    }
+
+    /** ONNX names of the initializers held as state (buffers), e.g. BatchNormalization's running statistics. */
+    public java.util.Set<String> stateNames() {
+        return java.util.Collections.unmodifiableSet(state.keySet());
+    }
+
+    /** The current value of a state initializer, or null. */
+    public INDArray state(String onnxName) {
+        return state.get(onnxName);
+    }
+
+    /**
+     * Runs the graph with some initializers bound to the given tensors instead of their own values: how a
+     * caller differentiates with respect to state (bind a leaf over the buffer) without making it trainable.
+     */
+    public Tensor[] run(Map<String, Tensor> bound, Tensor... xs) {
         if (xs.length != inputs.size()) {
             throw new ShapeException("the model takes " + inputs.size() + " input(s) " + inputs + ", got "
                     + xs.length);
@@ -105,6 +123,7 @@ public final class ImportedModel extends Module {
         Map<String, Tensor> env = new HashMap<>(weights);
         state.forEach((name, a) -> env.put(name, Tensor.of(a)));
         constants.forEach((name, a) -> env.put(name, Tensor.of(a)));
+        env.putAll(bound);
         for (int i = 0; i < xs.length; i++) {
             check(inputs.get(i), xs[i]);
             env.put(inputs.get(i).name(), xs[i]);

@@ -29,8 +29,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Any Dendrite model as an ONNX {@code ModelProto}, by tracing one forward pass (in evaluation mode): every
  * primitive the pass applies writes its own nodes ({@link dev.dendrite.tensor.Function#toOnnx}), so a
  * layer that only composes primitives — including a third-party plugin's — needs no export code.
- * Parameters and buffers become initializers under their hierarchical names; other tensors the pass
- * created become constants; dimension 0 of every input is the symbolic {@code batch}.
+ * Parameters and buffers become initializers under their hierarchical names, in registration order; other
+ * tensors the pass created become Constant nodes; dimension 0 of every input is the symbolic {@code batch}.
  */
 public final class OnnxExporter {
     public static final int DEFAULT_OPSET = 17;
@@ -68,7 +68,9 @@ public final class OnnxExporter {
         private final Tensor[] outputs;
         private final Map<Tensor, String> names = new IdentityHashMap<>();
         private final Map<INDArray, String> weightNames = new IdentityHashMap<>();
+        /** Weights the pass read, by name; written in {@link #weightOrder}, the model's registration order. */
         private final Map<String, INDArray> initializers = new LinkedHashMap<>();
+        private final List<String> weightOrder;
         private final OnnxGraph graph;
 
         Writer(Layer model, int opset, Tensor[] inputs, Tensor[] outputs) {
@@ -78,6 +80,8 @@ public final class OnnxExporter {
             this.graph = new OnnxGraph(opset);
             model.parameters().forEach((name, t) -> weightNames.put(t.data(), name));
             model.buffers().forEach((name, a) -> weightNames.put(a, name));
+            weightOrder = new ArrayList<>(model.parameters().keySet());
+            weightOrder.addAll(model.buffers().keySet());
         }
 
         ModelProto write(List<Trace.Step> steps) {
@@ -107,8 +111,13 @@ public final class OnnxExporter {
                 s.function().toOnnx(graph, in, out);
             }
             identities.forEach(graph::node);
-            initializers.putAll(graph.constants());
-            return model(prune(graph.nodes()));
+            // Values made during the pass (scalars, shapes, masks) are Constant nodes, not initializers: an
+            // importer (ours included) treats initializers as weights to train.
+            List<OnnxNode> nodes = new ArrayList<>();
+            graph.constants().forEach((name, value) -> nodes.add(new OnnxNode("Constant", OnnxNode.DEFAULT_DOMAIN,
+                    List.of(), List.of(name), Map.of("value", value))));
+            nodes.addAll(graph.nodes());
+            return model(prune(nodes));
         }
 
         private static boolean producedByStep(List<Trace.Step> steps, Tensor t) {
@@ -177,7 +186,11 @@ public final class OnnxExporter {
                 new java.util.TreeMap<>(n.attributes()).forEach((key, v) -> b.addAttribute(Attributes.encode(key, v)));
                 g.addNode(b);
             }
-            initializers.forEach((name, a) -> g.addInitializer(TensorProtos.write(name, a)));
+            for (String name : weightOrder) {
+                if (initializers.containsKey(name)) {
+                    g.addInitializer(TensorProtos.write(name, initializers.get(name)));
+                }
+            }
             long batch = inputs.length > 0 && inputs[0].rank() > 0 ? inputs[0].size(0) : -1;
             for (int i = 0; i < inputs.length; i++) {
                 g.addInput(valueInfo("input_" + i, inputs[i], true));
