@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 /** {@code dendrite}: the command line. Errors are one line on stderr and exit 1; {@code --verbose} adds the trace. */
 @Command(name = "dendrite", mixinStandardHelpOptions = true, version = "Dendrite 0.1.0",
         description = "Train, reproduce and inspect neural networks.",
-        subcommands = {PluginsCommand.class, ReproduceCommand.class, TrainCommand.class,
+        subcommands = {PluginsCommand.class, ReproduceCommand.class, TrainCommand.class, ExportCommand.class,
+            ValidateCommand.class, OnnxTestCommand.class, OnnxRunCommand.class, OnnxGradCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     @Option(names = "--verbose", description = "Print stack traces with errors.", scope = CommandLine.ScopeType.INHERIT)

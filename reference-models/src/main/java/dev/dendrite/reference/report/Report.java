@@ -23,7 +23,7 @@ public final class Report {
      * @param paperAccuracy the published figure (one value or a band), empty for {@code dendrite train}
      */
     public static void write(Path file, String title, String command, double[] paperAccuracy, String paperSource,
-            String data, TrainingSpec spec, TrainingState state, String stopReason) {
+            String data, TrainingSpec spec, TrainingState state, String stopReason, String onnx) {
         EpochStats last = state.history().isEmpty() ? null : state.history().get(state.history().size() - 1);
         StringBuilder md = new StringBuilder();
         md.append("# ").append(title).append("\n\n");
@@ -48,8 +48,9 @@ public final class Report {
         if (stopReason != null) {
             md.append("- Stopped early: ").append(stopReason).append('\n');
         }
+        md.append("- ONNX: ").append(onnx).append('\n');
         md.append("- Files: `metrics.csv`, `curve.png`, `checkpoint.zip` (spec, parameters as .npy, optimizer and "
-                + "random state; `--resume` continues it bit-exactly)\n\n");
+                + "random state; `--resume` continues it bit-exactly), `model.onnx`\n\n");
         md.append("![loss and accuracy](curve.png)\n\n");
         md.append("## Per epoch\n\n| epoch | train loss | validation loss | validation accuracy | test loss "
                 + "| test accuracy | learning rate | seconds |\n|---|---|---|---|---|---|---|---|\n");

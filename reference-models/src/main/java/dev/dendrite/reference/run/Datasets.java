@@ -13,6 +13,18 @@ public final class Datasets {
         if (name == null || name.equals("fashion-mnist")) {
             return dataDir == null ? FashionMnist.load() : FashionMnist.load(dataDir);
         }
-        throw new DendriteException("unknown dataset '" + name + "'; known datasets: fashion-mnist");
+        throw unknown(name);
+    }
+
+    /** The shape of one example's features (without the batch dimension), without loading the data. */
+    public static long[] featureShape(String name) {
+        if (name == null || name.equals("fashion-mnist")) {
+            return new long[] {FashionMnist.HEIGHT * FashionMnist.WIDTH};
+        }
+        throw unknown(name);
+    }
+
+    private static DendriteException unknown(String name) {
+        return new DendriteException("unknown dataset '" + name + "'; known datasets: fashion-mnist");
     }
 }

@@ -6,6 +6,8 @@ import dev.dendrite.inject.DendriteModule;
 import dev.dendrite.inject.Registries;
 import dev.dendrite.inject.Settings;
 import dev.dendrite.nn.LayerContext;
+import dev.dendrite.onnxbridge.OnnxExporter;
+import dev.dendrite.onnxbridge.proto.ModelProto;
 import dev.dendrite.reference.data.FashionMnist;
 import dev.dendrite.reference.report.CurvePlot;
 import dev.dendrite.reference.report.ProgressBarListener;
@@ -28,7 +30,8 @@ import java.nio.file.Path;
 
 /**
  * One training run from the command line, fresh or resumed, with everything it writes to the out dir:
- * metrics.csv, checkpoint.zip (after every epoch), curve.png and report.md.
+ * metrics.csv, checkpoint.zip (after every epoch), curve.png, model.onnx (validated in ONNX Runtime) and
+ * report.md.
  *
  * @param paperAccuracy the published figure (one value or a band), empty when there is none
  */
@@ -74,9 +77,22 @@ public record Experiment(String title, String command, TrainingSpec spec, double
         }
         TrainingState state = result.state();
         CurvePlot.write(out.resolve("curve.png"), title, state.history(), paperAccuracy);
+        String onnx = exportOnnx(run);
+        console.println("onnx: " + onnx);
         Report.write(out.resolve("report.md"), title, command, paperAccuracy, paperSource, data.description(),
-                run.spec(), state, result.stopReason());
-        console.println("wrote " + out + "/{metrics.csv,curve.png,checkpoint.zip,report.md}");
+                run.spec(), state, result.stopReason(), onnx);
+        console.println("wrote " + out + "/{metrics.csv,curve.png,checkpoint.zip,model.onnx,report.md}");
         return new Outcome(state, data.description());
+    }
+
+    /** Writes model.onnx and checks it in ONNX Runtime; a failure is reported, never fatal to the finished run. */
+    private String exportOnnx(TrainingRun run) {
+        try {
+            ModelProto proto = OnnxExport.export(run.model().layer(), run.spec(), OnnxExporter.DEFAULT_OPSET);
+            return "`model.onnx` (opset " + OnnxExporter.DEFAULT_OPSET + "), Dendrite vs ONNX Runtime on random "
+                    + "inputs: " + OnnxExport.describe(OnnxExport.writeAndValidate(proto, out.resolve("model.onnx")));
+        } catch (DendriteException e) {
+            return "export failed: " + e.getMessage();
+        }
     }
 }

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,18 +17,13 @@ class CommandLineTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {}
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
+    private static Cli run(String... args) {
+        return Cli.run(args);
     }
 
     @Test
     void pluginsListsEveryKindWithItsJar() {
-        Result r = run("plugins");
+        Cli r = run("plugins");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().lines().anyMatch(l -> l.matches("layer\\s+dense\\s+.*(plugin-basic|basic/target/classes).*")),
                 r.out());
@@ -41,14 +34,14 @@ class CommandLineTest {
 
     @Test
     void anUnknownModelIsOneLineAndExitOne() {
-        Result r = run("reproduce", "resnet9000");
+        Cli r = run("reproduce", "resnet9000");
         assertEquals(1, r.code());
         assertEquals("dendrite: error: unknown model 'resnet9000'; known models: lenet5, mlp", r.err().strip());
     }
 
     @Test
     void aMissingDataDirIsOneLine() {
-        Result r = run("reproduce", "mlp", "--data", dir.resolve("nowhere").toString(), "--out", dir.toString());
+        Cli r = run("reproduce", "mlp", "--data", dir.resolve("nowhere").toString(), "--out", dir.toString());
         assertEquals(1, r.code());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().startsWith("dendrite: error: ") && r.err().contains("nowhere"), r.err());
@@ -56,7 +49,7 @@ class CommandLineTest {
 
     @Test
     void aMissingSpecFileIsOneLine() {
-        Result r = run("train", dir.resolve("missing.json").toString());
+        Cli r = run("train", dir.resolve("missing.json").toString());
         assertEquals(1, r.code());
         assertEquals("dendrite: error: " + dir.resolve("missing.json") + ": no such spec file", r.err().strip());
     }
@@ -65,12 +58,12 @@ class CommandLineTest {
     void aBadSpecNamesTheFileAndTheProblem() throws IOException {
         Path spec = dir.resolve("bad.json");
         Files.writeString(spec, "{\"model\": {\"type\": \"dense\"}, \"loss\": {\"type\": \"mse\"}}");
-        Result r = run("train", spec.toString());
+        Cli r = run("train", spec.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().startsWith("dendrite: error: " + spec + ": "), r.err());
         assertTrue(r.err().contains("\"optimizer\""), r.err());
         assertEquals(1, r.err().strip().lines().count(), "no stack trace without --verbose: " + r.err());
-        Result verbose = run("train", spec.toString(), "--verbose");
+        Cli verbose = run("train", spec.toString(), "--verbose");
         assertTrue(verbose.err().lines().count() > 1, "--verbose adds the trace");
     }
 
@@ -85,19 +78,52 @@ class CommandLineTest {
                  "loss": {"type": "cross_entropy"}, "optimizer": {"type": "sgd", "config": {"lr": 0.05}},
                  "epochs": 1, "batchSize": 16, "seed": 3, "data": "fashion-mnist"}""");
         Path out = dir.resolve("runs");
-        Result first = run("train", spec.toString(), "--data", data.toString(), "--out", out.toString());
+        Cli first = run("train", spec.toString(), "--data", data.toString(), "--out", out.toString());
         assertEquals(0, first.code(), first.err());
         Path runDir = out.resolve("tiny");
-        for (String f : List.of("metrics.csv", "curve.png", "checkpoint.zip", "report.md")) {
+        for (String f : List.of("metrics.csv", "curve.png", "checkpoint.zip", "model.onnx", "report.md")) {
             assertTrue(Files.size(runDir.resolve(f)) > 0, f);
         }
-        Result resumed = run("train", spec.toString(), "--data", data.toString(), "--out", out.toString(),
+        String report = Files.readString(runDir.resolve("report.md"));
+        assertTrue(report.contains("- ONNX: `model.onnx` (opset 17)") && report.contains("(ok)"), report);
+        Cli resumed = run("train", spec.toString(), "--data", data.toString(), "--out", out.toString(),
                 "--resume", runDir.resolve("checkpoint.zip").toString(), "--epochs", "2");
         assertEquals(0, resumed.code(), resumed.err());
         List<String> rows = Files.readAllLines(runDir.resolve("metrics.csv"));
         assertEquals(3, rows.size(), "header + epoch 1 (from the checkpoint) + epoch 2: " + rows);
         assertTrue(rows.get(2).startsWith("2,"), rows.toString());
         assertTrue(Files.readString(runDir.resolve("report.md")).contains("| 2 |"));
+
+        // The checkpoint exports at either opset, and the file validates against ONNX Runtime.
+        for (String opset : List.of("13", "17")) {
+            Path onnx = dir.resolve("tiny-" + opset + ".onnx");
+            Cli export = run("export", runDir.resolve("checkpoint.zip").toString(), "-o", onnx.toString(),
+                    "--opset", opset);
+            assertEquals(0, export.code(), export.err());
+            Cli validate = run("validate", onnx.toString());
+            assertEquals(0, validate.code(), validate.err() + validate.out());
+            assertTrue(validate.out().startsWith("output_0 [2, 10]: max abs diff"), validate.out());
+            assertEquals("ok: Dendrite and ONNX Runtime agree", validate.lastLine());
+        }
+        Cli badOpset = run("export", runDir.resolve("checkpoint.zip").toString(), "-o", dir.resolve("x.onnx").toString(),
+                "--opset", "9");
+        assertEquals(1, badOpset.code());
+        assertTrue(badOpset.err().contains("opset 9"), badOpset.err());
+        // An ONNX file is a layer like any other: fine-tune the exported model with `train`.
+        Path tune = dir.resolve("tune.json");
+        Files.writeString(tune, """
+                {"model": {"type": "onnx", "config": {"file": "%s"}},
+                 "loss": {"type": "cross_entropy"}, "optimizer": {"type": "sgd", "config": {"lr": 0.05}},
+                 "epochs": 1, "batchSize": 16, "seed": 3, "data": "fashion-mnist"}""".formatted(
+                dir.resolve("tiny-17.onnx").toString().replace("\\", "/")));
+        Cli tuned = run("train", tune.toString(), "--data", data.toString(), "--out", out.toString());
+        assertEquals(0, tuned.code(), tuned.err());
+        assertTrue(Files.size(out.resolve("tune/checkpoint.zip")) > 0);
+        assertTrue(Files.readString(out.resolve("tune/report.md")).contains("(ok)"));
+
+        Cli notOnnx = run("validate", runDir.resolve("metrics.csv").toString());
+        assertEquals(1, notOnnx.code());
+        assertTrue(notOnnx.err().startsWith("dendrite: error: ") && notOnnx.err().contains("metrics.csv"), notOnnx.err());
     }
 
     /** 64 train and 32 test images of random pixels in the IDX layout, plain (not gzip'd). */

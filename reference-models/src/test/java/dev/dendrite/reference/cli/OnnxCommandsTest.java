@@ -1,0 +1,137 @@
+package dev.dendrite.reference.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dendrite.onnxbridge.NodeTests;
+import dev.dendrite.onnxbridge.OnnxFiles;
+import dev.dendrite.onnxbridge.TensorProtos;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The ONNX command-line contract with every plugin on the classpath: the ONNX project's node tests through
+ * {@code onnx-test}, and PyTorch's fixtures (outputs and gradients) through {@code onnx-run} and {@code onnx-grad}.
+ */
+class OnnxCommandsTest {
+    /** Vendored in onnx-bridge (see its src/test/conformance/NOTICE); run here, where all converters are. */
+    static final Path NODE_TESTS = Path.of("../onnx-bridge/src/test/conformance/onnx-node");
+    /** Made by onnx-bridge/src/test/python/make_fixtures.py with PyTorch. */
+    static final Path FIXTURES = Path.of("../onnx-bridge/src/test/resources/fixtures");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyVendoredNodeTestPasses() {
+        int count = NodeTests.discover(List.of(NODE_TESTS)).size();
+        assertTrue(count >= 438, "vendored node tests: " + count);
+        Cli r = Cli.run("onnx-test", NODE_TESTS.toString());
+        assertEquals(count + " passed, 0 failed", r.lastLine(), r.out());
+        assertEquals(0, r.code());
+    }
+
+    @Test
+    void aFailingTestIsOneLineAndExitsNonZero() throws IOException {
+        // A real node test whose expected output we corrupt, plus one with an op nobody supports.
+        Path abs = dir.resolve("suite/test_abs_corrupted");
+        copy(NODE_TESTS.resolve("test_abs"), abs);
+        Path out = abs.resolve("test_data_set_0/output_0.pb");
+        INDArray expected = TensorProtos.read(OnnxFiles.readTensor(out));
+        OnnxFiles.write(TensorProtos.write("y", expected.add(1)), out);
+        Path unknown = dir.resolve("suite/test_unknown_op");
+        copy(NODE_TESTS.resolve("test_abs"), unknown);
+        byte[] model = Files.readAllBytes(unknown.resolve("model.onnx"));
+        Files.write(unknown.resolve("model.onnx"), OnnxFiles.readModel(model, "test").toBuilder()
+                .setGraph(OnnxFiles.readModel(model, "test").getGraph().toBuilder()
+                        .setNode(0, OnnxFiles.readModel(model, "test").getGraph().getNode(0).toBuilder()
+                                .setOpType("Absolutely")))
+                .build().toByteArray());
+        Cli r = Cli.run("onnx-test", dir.resolve("suite").toString());
+        assertEquals(1, r.code());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(3, lines.length, r.out());
+        assertTrue(lines[0].startsWith("FAIL test_abs_corrupted: test_data_set_0 output 0: element "), lines[0]);
+        assertTrue(lines[1].startsWith("FAIL test_unknown_op: ") && lines[1].contains("Absolutely"), lines[1]);
+        assertEquals("0 passed, 2 failed", lines[2]);
+    }
+
+    @Test
+    void pytorchFixturesMatchOutputsAndGradients() throws IOException {
+        List<Path> fixtures;
+        try (Stream<Path> s = Files.list(FIXTURES)) {
+            fixtures = s.filter(p -> Files.isRegularFile(p.resolve("model.onnx"))).sorted().toList();
+        }
+        assertTrue(fixtures.size() >= 6, "fixtures: " + fixtures);
+        List<String> report = new ArrayList<>();
+        for (Path f : fixtures) {
+            String name = f.getFileName().toString();
+            Path out = dir.resolve(name);
+            Cli run = Cli.run("onnx-run", f.resolve("model.onnx").toString(), "--input", f.resolve("input_0.pb")
+                    .toString(), "--out", out.resolve("run").toString());
+            assertEquals(0, run.code(), name + ": " + run.err());
+            double outDiff = maxAbsDiff(out.resolve("run/output_0.pb"), f.resolve("output_0.pb"));
+            assertTrue(outDiff <= 1e-4, name + ": output differs from PyTorch by " + outDiff);
+
+            String loss = Files.readString(f.resolve("loss.txt")).strip();
+            Cli grad = Cli.run("onnx-grad", f.resolve("model.onnx").toString(), "--input",
+                    f.resolve("input_0.pb").toString(), "--target", f.resolve("target.pb").toString(), "--loss", loss,
+                    "--out", out.resolve("grad").toString());
+            assertEquals(0, grad.code(), name + ": " + grad.err());
+            double worst = relDiff(out.resolve("grad/loss.pb"), f.resolve("loss.pb"));
+            List<Path> expectedGrads;
+            try (Stream<Path> s = Files.list(f)) {
+                expectedGrads = s.filter(p -> p.getFileName().toString().startsWith("grad_")).sorted().toList();
+            }
+            assertTrue(expectedGrads.size() >= 2, name + ": no gradients in the fixture");
+            for (Path g : expectedGrads) {
+                Path ours = out.resolve("grad").resolve(g.getFileName());
+                assertTrue(Files.exists(ours), name + ": onnx-grad wrote no " + g.getFileName());
+                double d = relDiff(ours, g);
+                assertTrue(d <= 1e-4, name + ": " + g.getFileName() + " differs from PyTorch by " + d + " (relative)");
+                worst = Math.max(worst, d);
+            }
+            report.add(String.format("%s: output max abs diff %.2e, worst gradient relative diff %.2e (%d gradients)",
+                    name, outDiff, worst, expectedGrads.size()));
+        }
+        report.forEach(System.out::println);
+    }
+
+    private static INDArray read(Path p) {
+        return TensorProtos.read(OnnxFiles.readTensor(p)).castTo(DataType.DOUBLE);
+    }
+
+    private static double maxAbsDiff(Path actual, Path expected) {
+        INDArray a = read(actual);
+        INDArray e = read(expected);
+        assertEquals(java.util.Arrays.toString(e.shape()), java.util.Arrays.toString(a.shape()), actual.toString());
+        return a.length() == 0 ? 0 : a.sub(e).amaxNumber().doubleValue();
+    }
+
+    /** max |a - e| relative to max |e|: gradients are compared at the scale of the tensor. */
+    private static double relDiff(Path actual, Path expected) {
+        double scale = read(expected).amaxNumber().doubleValue();
+        return maxAbsDiff(actual, expected) / Math.max(scale, 1e-12);
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
+        }
+    }
+}
