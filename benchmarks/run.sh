@@ -4,7 +4,8 @@
 #
 #   benchmarks/run.sh               the whole suite with the README's thread settings:
 #                                   Dispatch* on OMP_NUM_THREADS=1; DenseBenchmark, Conv2dBenchmark and
-#                                   LeNetBenchmark on ND4J's default (2 here); LeNet batch 64 again on 1 thread
+#                                   LeNetBenchmark on ND4J's default (2 here); LeNet batch 64 again on 1 thread;
+#                                   OnnxInferenceBenchmark on 1 thread
 #   benchmarks/run.sh ARGS...       org.openjdk.jmh.Main ARGS, threads from your environment,
 #                                   e.g.  OMP_NUM_THREADS=1 benchmarks/run.sh Dispatch -prof gc
 #
@@ -28,3 +29,4 @@ OMP_NUM_THREADS=1 jmh Dispatch -rf json -rff jmh-dispatch.json
 (unset OMP_NUM_THREADS; jmh Conv2dBenchmark -rf json -rff jmh-conv2d.json)
 (unset OMP_NUM_THREADS; jmh LeNetBenchmark -rf json -rff jmh-lenet.json)
 OMP_NUM_THREADS=1 jmh LeNetBenchmark -p batch=64 -rf json -rff jmh-lenet-1t.json
+OMP_NUM_THREADS=1 jmh OnnxInferenceBenchmark -rf json -rff jmh-onnx.json
