@@ -39,6 +39,22 @@ class OnnxCommandsTest {
         assertEquals(0, r.code());
     }
 
+    /** ONNX's own runner uses atol 1e-7; the contract's 1e-5 is looser. Say which tests need the looser bound. */
+    @Test
+    void reportsTestsThatPassOnlyAboveOnnxsStrictTolerance() {
+        NodeTests tests = new NodeTests(new dev.dendrite.onnxbridge.OnnxImporter());
+        List<String> loose = new ArrayList<>();
+        for (Path p : NodeTests.discover(List.of(NODE_TESTS))) {
+            NodeTests.Outcome o = tests.run(p);
+            assertTrue(o.passed(), o.name() + ": " + o.reason());
+            if (o.loose()) {
+                loose.add(o.name());
+            }
+        }
+        System.out.println("node tests passing only with atol 1e-5 (not ONNX's 1e-7): " + loose.size() + " " + loose);
+        assertEquals(List.of(), loose, "every vendored node test passes at ONNX's own tolerance too");
+    }
+
     @Test
     void aFailingTestIsOneLineAndExitsNonZero() throws IOException {
         // A real node test whose expected output we corrupt, plus one with an op nobody supports.
