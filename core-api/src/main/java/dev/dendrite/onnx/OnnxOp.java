@@ -53,6 +53,29 @@ public record OnnxOp(String opType, String domain, String name, int opset, Map<S
         return t.data().length() == 0 ? new long[0] : t.data().toLongVector();
     }
 
+    /** A possibly negative axis attribute or input mapped into [0, rank), or an error naming the node. */
+    public int axis(long axis, int rank, String what) {
+        long a = axis < 0 ? axis + rank : axis;
+        if (a < 0 || a >= rank) {
+            throw error(what + " " + axis + " is out of range for rank " + rank);
+        }
+        return (int) a;
+    }
+
+    /** Distinct axes mapped into [0, rank), in the given order. */
+    public int[] axes(long[] axes, int rank, String what) {
+        int[] out = new int[axes.length];
+        boolean[] seen = new boolean[rank];
+        for (int i = 0; i < axes.length; i++) {
+            out[i] = axis(axes[i], rank, what);
+            if (seen[out[i]]) {
+                throw error(what + " " + axes[i] + " is repeated in " + Arrays.toString(axes));
+            }
+            seen[out[i]] = true;
+        }
+        return out;
+    }
+
     /** Refuses a shape whose element count is negative or above {@link #MAX_ELEMENTS}. */
     public long[] checkShape(long[] shape, String what) {
         long n = 1;

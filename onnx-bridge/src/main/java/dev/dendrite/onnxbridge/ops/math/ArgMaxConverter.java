@@ -25,7 +25,7 @@ public final class ArgMaxConverter implements OnnxConverter {
         if (x.dtype() == DataType.BOOL || !x.dtype().isNumerical()) {
             throw MathSupport.unsupportedType(op, x);
         }
-        int axis = MathSupport.axis(op, op.attr("axis", 0L), x.rank(), "axis");
+        int axis = op.axis(op.attr("axis", 0L), x.rank(), "axis");
         boolean keepDims = op.attr("keepdims", 1L) != 0;
         boolean last = op.attr("select_last_index", 0L) != 0;
         long n = x.shape()[axis];

@@ -31,7 +31,7 @@ public final class CumSumConverter implements OnnxConverter {
         if (x.rank() == 0) {
             throw op.error("x must have rank >= 1");
         }
-        int axis = MathSupport.axis(op, axisValues[0], x.rank(), "axis");
+        int axis = op.axis(axisValues[0], x.rank(), "axis");
         boolean exclusive = op.attr("exclusive", 0L) != 0;
         boolean reverse = op.attr("reverse", 0L) != 0;
         if (MathSupport.floating(x)) {

@@ -33,7 +33,7 @@ public final class LayerNormConverter implements OnnxConverter {
         if (x.rank() == 0) {
             throw op.error("X must have rank >= 1");
         }
-        int axis = MathSupport.axis(op, op.attr("axis", -1L), x.rank(), "axis");
+        int axis = op.axis(op.attr("axis", -1L), x.rank(), "axis");
         double eps = op.attr("epsilon", 1e-5);
         if (!(eps >= 0)) {
             throw op.error("epsilon must be >= 0, got " + eps);

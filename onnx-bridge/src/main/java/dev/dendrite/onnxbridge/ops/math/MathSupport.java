@@ -53,28 +53,7 @@ final class MathSupport {
         return t;
     }
 
-    /** A possibly negative axis mapped into [0, rank). */
-    static int axis(OnnxOp op, long axis, int rank, String what) {
-        long a = axis < 0 ? axis + rank : axis;
-        if (a < 0 || a >= rank) {
-            throw op.error(what + " " + axis + " is out of range for rank " + rank);
-        }
-        return (int) a;
-    }
 
-    /** Distinct axes mapped into [0, rank), in the given order. */
-    static int[] axes(OnnxOp op, long[] axes, int rank, String what) {
-        int[] out = new int[axes.length];
-        boolean[] seen = new boolean[rank];
-        for (int i = 0; i < axes.length; i++) {
-            out[i] = axis(op, axes[i], rank, what);
-            if (seen[out[i]]) {
-                throw op.error(what + " " + Arrays.toString(axes) + " repeat axis " + axes[i]);
-            }
-            seen[out[i]] = true;
-        }
-        return out;
-    }
 
     /** A scalar (0-D or single element) input as a double. */
     static double scalar(OnnxOp op, Tensor t, String what) {

@@ -44,7 +44,7 @@ public final class ReduceConverter implements OnnxConverter {
                 axes[i] = i;
             }
         } else {
-            axes = MathSupport.axes(op, requested, rank, "axes");
+            axes = op.axes(requested, rank, "axes");
         }
         long[] kept = x.shape().clone();
         boolean emptySet = false;

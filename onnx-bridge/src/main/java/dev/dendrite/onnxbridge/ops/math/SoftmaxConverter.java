@@ -28,7 +28,7 @@ public final class SoftmaxConverter implements OnnxConverter {
             throw op.error("the input must have rank >= 1");
         }
         boolean coerce = op.opset() < 13;
-        int axis = MathSupport.axis(op, op.attr("axis", coerce ? 1L : -1L), x.rank(), "axis");
+        int axis = op.axis(op.attr("axis", coerce ? 1L : -1L), x.rank(), "axis");
         if (x.data().isEmpty()) {
             return MathSupport.one(op, Tensor.of(x.data().dup()));
         }

@@ -31,7 +31,7 @@ public final class ConcatSplitConverter implements OnnxConverter {
             throw op.error("cannot concatenate scalars");
         }
         long axis = op.opset() < 4 ? op.attr("axis", 1L) : op.require("axis", Long.class);
-        return ShapeArgs.concat(op, ShapeArgs.axis(op, axis, rank, "axis"), inputs);
+        return ShapeArgs.concat(op, op.axis(axis, rank, "axis"), inputs);
     }
 
     private static Tensor[] split(OnnxOp op, Tensor[] inputs) {
@@ -39,7 +39,7 @@ public final class ConcatSplitConverter implements OnnxConverter {
         if (x.rank() == 0) {
             throw op.error("cannot split a scalar");
         }
-        int axis = ShapeArgs.axis(op, op.attr("axis", 0L), x.rank(), "axis");
+        int axis = op.axis(op.attr("axis", 0L), x.rank(), "axis");
         long dim = x.shape()[axis];
         int n = op.outputCount();
         long[] sizes = sizes(op, inputs, dim, n);

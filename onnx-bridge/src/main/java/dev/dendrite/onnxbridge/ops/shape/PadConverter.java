@@ -39,7 +39,7 @@ public final class PadConverter implements OnnxConverter {
             pads = op.longs(inputs, 1, "pads");
             value = OnnxOp.present(inputs, 2) ? constantValue(op, inputs[2]) : 0;
             axes = op.opset() >= 18 && OnnxOp.present(inputs, 3)
-                    ? ShapeArgs.axes(op, op.longs(inputs, 3, "axes"), r, "axis") : all(r);
+                    ? op.axes(op.longs(inputs, 3, "axes"), r, "axis") : all(r);
         }
         if (pads.length != 2 * axes.length) {
             throw op.error("pads " + Arrays.toString(pads) + " must have 2 × " + axes.length + " entries");

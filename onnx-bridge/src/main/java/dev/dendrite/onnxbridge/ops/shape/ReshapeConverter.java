@@ -102,7 +102,7 @@ public final class ReshapeConverter implements OnnxConverter {
         if (axes == null || axes.length == 0) {
             return Arrays.stream(shape).anyMatch(d -> d == 1) ? F.squeeze(x) : x;
         }
-        for (int a : ShapeArgs.axes(op, axes, x.rank(), "axis")) {
+        for (int a : op.axes(axes, x.rank(), "axis")) {
             if (shape[a] != 1) {
                 throw op.error("cannot squeeze axis " + a + " of " + Arrays.toString(shape) + ": its size is "
                         + shape[a]);
@@ -113,7 +113,7 @@ public final class ReshapeConverter implements OnnxConverter {
 
     private static Tensor unsqueeze(OnnxOp op, Tensor x, Tensor[] inputs) {
         long[] axes = op.opset() < 13 ? op.require("axes", long[].class) : op.longs(inputs, 1, "axes");
-        ShapeArgs.axes(op, axes, x.rank() + axes.length, "axis");
+        op.axes(axes, x.rank() + axes.length, "axis");
         return axes.length == 0 ? x : F.unsqueeze(x, axes);
     }
 }

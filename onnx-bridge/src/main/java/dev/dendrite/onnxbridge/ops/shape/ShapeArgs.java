@@ -11,28 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class ShapeArgs {
     private ShapeArgs() {}
 
-    /** A possibly negative axis mapped into [0, rank), or an error naming the node. */
-    static int axis(OnnxOp op, long axis, int rank, String what) {
-        long a = axis < 0 ? axis + rank : axis;
-        if (a < 0 || a >= rank) {
-            throw op.error(what + " " + axis + " is out of range for rank " + rank);
-        }
-        return (int) a;
-    }
 
-    /** Distinct axes mapped into [0, rank), in the given order. */
-    static int[] axes(OnnxOp op, long[] axes, int rank, String what) {
-        int[] out = new int[axes.length];
-        boolean[] seen = new boolean[rank];
-        for (int i = 0; i < axes.length; i++) {
-            out[i] = axis(op, axes[i], rank, what);
-            if (seen[out[i]]) {
-                throw op.error(what + " " + axes[i] + " is repeated in " + Arrays.toString(axes));
-            }
-            seen[out[i]] = true;
-        }
-        return out;
-    }
 
     /** a * b, or an error when it overflows. */
     static long times(OnnxOp op, long a, long b, String what) {

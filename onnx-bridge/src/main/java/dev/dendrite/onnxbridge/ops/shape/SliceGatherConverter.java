@@ -52,7 +52,7 @@ public final class SliceGatherConverter implements OnnxConverter {
                 axes[i] = i;
             }
         }
-        int[] resolved = ShapeArgs.axes(op, axes, x.rank(), "axis");
+        int[] resolved = op.axes(axes, x.rank(), "axis");
         if (steps != null && Arrays.stream(steps).anyMatch(s -> s == 0)) {
             throw op.error("steps " + Arrays.toString(steps) + " contain 0");
         }
@@ -67,7 +67,7 @@ public final class SliceGatherConverter implements OnnxConverter {
         if (!indices.dtype().isIntType()) {
             throw op.error("indices must be int32 or int64, got " + indices.dtype());
         }
-        int axis = ShapeArgs.axis(op, op.attr("axis", 0L), x.rank(), "axis");
+        int axis = op.axis(op.attr("axis", 0L), x.rank(), "axis");
         long n = x.shape()[axis];
         if (indices.data().length() > 0) {
             long min = indices.data().minNumber().longValue();

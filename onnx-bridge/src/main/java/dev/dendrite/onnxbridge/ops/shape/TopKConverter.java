@@ -23,7 +23,7 @@ public final class TopKConverter implements OnnxConverter {
         if (x.rank() == 0) {
             throw op.error("expects an input of rank >= 1");
         }
-        int axis = ShapeArgs.axis(op, op.attr("axis", -1L), x.rank(), "axis");
+        int axis = op.axis(op.attr("axis", -1L), x.rank(), "axis");
         long k;
         if (op.opset() < 10) {
             k = op.require("k", Long.class);
