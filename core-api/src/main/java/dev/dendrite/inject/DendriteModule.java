@@ -5,6 +5,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.dendrite.nn.LayerContext;
 import dev.dendrite.random.Rng;
+import dev.dendrite.spi.PluginJars;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -16,8 +17,9 @@ public class DendriteModule extends AbstractModule {
     private final Settings settings;
     private final ClassLoader pluginLoader;
 
+    /** Providers are looked up on {@link PluginJars#defaultLoader()}: built-ins plus any dropped jars. */
     public DendriteModule(Settings settings) {
-        this(settings, DendriteModule.class.getClassLoader());
+        this(settings, PluginJars.defaultLoader());
     }
 
     /** {@code pluginLoader}: where ServiceLoader looks for plugins (a class loader over dropped jars). */

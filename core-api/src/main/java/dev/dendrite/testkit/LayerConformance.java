@@ -225,8 +225,9 @@ public final class LayerConformance<C extends Record> {
         return provider.create(config, context(rng, type));
     }
 
-    private static LayerContext context(Rng rng, DataType type) {
-        return new LayerContext(type, rng, Registries.discover(LayerConformance.class.getClassLoader()).layers());
+    /** The provider's own class loader sees it and the built-ins, also when it came from a dropped jar. */
+    private LayerContext context(Rng rng, DataType type) {
+        return new LayerContext(type, rng, Registries.discover(provider.getClass().getClassLoader()).layers());
     }
 
     private Tensor[] inputs(DataType type, long seed, boolean leaves) {

@@ -1,6 +1,7 @@
 package dev.dendrite.onnxbridge;
 
 import dev.dendrite.onnx.OnnxConverter;
+import dev.dendrite.spi.PluginJars;
 import dev.dendrite.tensor.DendriteException;
 import java.util.Collections;
 import java.util.Map;
@@ -38,8 +39,9 @@ public final class Converters {
         return new Converters(m);
     }
 
+    /** The converters on {@link PluginJars#defaultLoader()}: built-ins plus any dropped plugin jars. */
     public static Converters discover() {
-        return discover(Converters.class.getClassLoader());
+        return discover(PluginJars.defaultLoader());
     }
 
     /** The converter for an op, or null. {@code ai.onnx} and the empty domain are the same domain. */
