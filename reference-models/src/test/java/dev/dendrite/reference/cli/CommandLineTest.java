@@ -127,7 +127,7 @@ class CommandLineTest {
     }
 
     /** 64 train and 32 test images of random pixels in the IDX layout, plain (not gzip'd). */
-    private static Path tinyFashionMnist(Path d) throws IOException {
+    static Path tinyFashionMnist(Path d) throws IOException {
         Files.createDirectories(d);
         java.util.Random r = new java.util.Random(1);
         for (String split : List.of("train", "t10k")) {
