@@ -74,6 +74,15 @@ class PluginJarTest {
         jar(compile(sources(throwing), dir.resolve("throw-classes")), throwing, plugins.resolve("throws.jar"));
     }
 
+    /** The template is built by Maven only on a user's machine: at least keep its POM well-formed XML here. */
+    @Test
+    void theTemplatePomIsWellFormed() throws Exception {
+        var doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(TEMPLATE.resolve("pom.xml").toFile());
+        assertEquals("project", doc.getDocumentElement().getTagName());
+        assertTrue(doc.getElementsByTagName("artifactId").item(0).getTextContent().equals("dendrite-swish-plugin"));
+    }
+
     @Test
     void listsTheDroppedLayerWithItsJarAndNamesEveryBadJar() {
         Cli r = Cli.run("--plugins", plugins.toString(), "plugins");
