@@ -26,11 +26,21 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class OrtRunner implements AutoCloseable {
     private final OrtSession session;
 
+    /** One intra-op thread: what validation and tests need. */
     public OrtRunner(ModelProto model) {
+        this(model, 1);
+    }
+
+    /**
+     * {@code threads} intra-op threads that sleep rather than spin when idle (a spinning pool makes a 2-core
+     * machine look many times slower to whatever else runs), for benchmarks against Dendrite.
+     */
+    public OrtRunner(ModelProto model, int threads) {
         try {
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-                options.setIntraOpNumThreads(1);
+                options.setIntraOpNumThreads(threads);
+                options.addConfigEntry("session.intra_op.allow_spinning", "0");
                 session = env.createSession(model.toByteArray(), options);
             }
         } catch (OrtException e) {

@@ -1,0 +1,142 @@
+package dev.dendrite.bench.compare;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dendrite bench compare}: the same workloads (shapes, float32, random data, optimizer) in Dendrite,
+ * PyTorch and ONNX Runtime (on the model Dendrite exports), each engine in a process of its own started with
+ * the same thread settings, measured interleaved — every round runs every workload on every engine in turn —
+ * after a warm-up round. Prints one table, writes {@code compare.csv} and {@code compare.png}.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = "Side-by-side speed of Dendrite, PyTorch and ONNX Runtime on the same workloads.")
+public final class CompareCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--quick", description = "3 rounds of half-length measurements (under 5 minutes).")
+    boolean quick;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "Threads for every engine (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--rounds", paramLabel = "R", description = "Measured rounds (default: 5, or 3 with --quick).")
+    Integer rounds;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/bench",
+            description = "Where compare.csv, compare.png and the workers' logs go (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--python", paramLabel = "PATH", defaultValue = "/usr/bin/python3",
+            description = "The Python with Debian's python3-torch (default: ${DEFAULT-VALUE}).")
+    String python;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter console = spec.commandLine().getOut();
+        if (threads < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1");
+        }
+        Files.createDirectories(out);
+        Map<String, String> env = threadEnv(threads);
+        console.printf(Locale.ROOT, "threads: %d per engine, each in its own process (OMP_NUM_THREADS=%d "
+                + "OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=%d MKL_NUM_THREADS=%d; torch.set_num_threads(%d); "
+                + "ONNX Runtime intra-op %d, spinning off)%n", threads, threads, threads, threads, threads, threads);
+        int r = rounds != null ? rounds : quick ? 3 : 5;
+        Results results = new Results();
+        try (EngineProcess jvm = EngineProcess.start(javaWorker(), env, out.resolve("worker-jvm.log"));
+                EngineProcess torch = startPyTorch(env, console)) {
+            List<Workload> work = Workload.ALL.stream().filter(Workload::exists).toList();
+            console.println("warm-up ...");
+            measureAll(work, jvm, torch, null);
+            for (int i = 1; i <= r; i++) {
+                console.printf("round %d/%d ...%n", i, r);
+                console.flush();
+                measureAll(work, jvm, torch, results);
+            }
+        }
+        List<Results.Row> rows = results.rows(Workload.ALL);
+        console.println();
+        console.print(Results.table(rows));
+        Results.writeCsv(rows, out.resolve("compare.csv"));
+        RatioChart.write(rows, out.resolve("compare.png"));
+        console.println("wrote " + out.resolve("compare.csv") + " and " + out.resolve("compare.png"));
+        return 0;
+    }
+
+    /** One pass over every workload, every engine in turn; {@code results} null for the warm-up. */
+    private void measureAll(List<Workload> work, EngineProcess jvm, EngineProcess torch, Results results)
+            throws IOException {
+        for (Workload w : work) {
+            int iters = Math.max(1, quick ? w.iterations() / 2 : w.iterations());
+            record(results, w, Results.DENDRITE, jvm.measure(Results.DENDRITE, w.name(), iters));
+            if (torch != null) {
+                record(results, w, Results.PYTORCH, torch.measure(Results.PYTORCH, w.name(), iters));
+            }
+            if (w.hasOnnxRuntime()) {
+                record(results, w, Results.ONNXRUNTIME, jvm.measure(Results.ONNXRUNTIME, w.name(), iters));
+            }
+        }
+    }
+
+    private static void record(Results results, Workload w, String engine, double ms) {
+        if (results != null) {
+            results.add(w, engine, ms);
+        }
+    }
+
+    /** The same settings for every engine: N threads that sleep when idle instead of spinning. */
+    static Map<String, String> threadEnv(int threads) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String k : List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")) {
+            env.put(k, String.valueOf(threads));
+        }
+        env.put("OMP_WAIT_POLICY", "PASSIVE");
+        return env;
+    }
+
+    private List<String> javaWorker() {
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "-Xss8m",
+                "-Dorg.bytedeco.javacpp.maxPhysicalBytes=4g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
+                System.getProperty("java.class.path"), Worker.class.getName(), String.valueOf(threads));
+    }
+
+    /** The PyTorch worker, or null (said on the console) when Python or torch is missing. */
+    private EngineProcess startPyTorch(Map<String, String> env, PrintWriter console) throws IOException {
+        if (!Files.isExecutable(Path.of(python))) {
+            console.println("PyTorch: not available (" + python + " not found; install Debian's python3-torch): "
+                    + "the pytorch column stays empty");
+            return null;
+        }
+        Path script = out.resolve("torch_worker.py");
+        try (InputStream s = CompareCommand.class.getResourceAsStream("torch_worker.py")) {
+            Files.copy(s, script, StandardCopyOption.REPLACE_EXISTING);
+        }
+        EngineProcess p = EngineProcess.start(List.of(python, script.toString(), String.valueOf(threads)), env,
+                out.resolve("worker-pytorch.log"));
+        if (!p.hello().has("ready")) {
+            console.println("PyTorch: not available (" + p.hello().path("error").asText("no answer")
+                    + "): the pytorch column stays empty");
+            p.close();
+            return null;
+        }
+        console.println("PyTorch: " + p.hello().get("torch").asText() + ", " + p.hello().get("threads").asInt()
+                + " thread(s), BLAS " + p.hello().path("blas").asText("?"));
+        return p;
+    }
+}

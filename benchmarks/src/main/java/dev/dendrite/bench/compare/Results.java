@@ -1,0 +1,114 @@
+package dev.dendrite.bench.compare;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The measurements of one comparison, milliseconds per iteration by workload, engine and round, and the
+ * table they make: median samples/s per engine, and per round the ratio Dendrite/other of samples/s (so
+ * above 1 means Dendrite is faster), reported as its median and min–max over the rounds.
+ */
+public final class Results {
+    public static final String DENDRITE = "dendrite";
+    public static final String PYTORCH = "pytorch";
+    public static final String ONNXRUNTIME = "onnxruntime";
+    /** compare.csv's header; scripts rely on exactly these columns. */
+    public static final String CSV_HEADER =
+            "workload,unit,dendrite,pytorch,onnxruntime,ratio_vs_pytorch,ratio_vs_onnxruntime";
+
+    /** A ratio's median and spread over rounds. */
+    public record Ratio(double median, double min, double max) {}
+
+    /** One table row; NaN (or null) where a side does not apply or was not measured. */
+    public record Row(Workload workload, double dendrite, double pytorch, double onnxruntime, Ratio vsPytorch,
+            Ratio vsOnnxRuntime) {}
+
+    private final Map<String, Map<String, List<Double>>> ms = new LinkedHashMap<>();
+
+    public void add(Workload w, String engine, double msPerIteration) {
+        ms.computeIfAbsent(w.name(), k -> new LinkedHashMap<>()).computeIfAbsent(engine, k -> new ArrayList<>())
+                .add(msPerIteration);
+    }
+
+    public List<Row> rows(List<Workload> workloads) {
+        List<Row> rows = new ArrayList<>();
+        for (Workload w : workloads) {
+            Map<String, List<Double>> m = ms.getOrDefault(w.name(), Map.of());
+            rows.add(new Row(w, throughput(w, m.get(DENDRITE)), throughput(w, m.get(PYTORCH)),
+                    throughput(w, m.get(ONNXRUNTIME)), ratio(m.get(DENDRITE), m.get(PYTORCH)),
+                    ratio(m.get(DENDRITE), m.get(ONNXRUNTIME))));
+        }
+        return rows;
+    }
+
+    private static double throughput(Workload w, List<Double> ms) {
+        return ms == null || ms.isEmpty() ? Double.NaN : w.batch() * 1000.0 / median(ms);
+    }
+
+    /** Per round, other's time over Dendrite's (= Dendrite's samples/s over other's); rounds pair by index. */
+    private static Ratio ratio(List<Double> dendrite, List<Double> other) {
+        if (dendrite == null || other == null || dendrite.isEmpty() || other.isEmpty()) {
+            return null;
+        }
+        int n = Math.min(dendrite.size(), other.size());
+        double[] r = new double[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = other.get(i) / dendrite.get(i);
+        }
+        return new Ratio(median(Arrays.stream(r).boxed().toList()), Arrays.stream(r).min().orElseThrow(),
+                Arrays.stream(r).max().orElseThrow());
+    }
+
+    static double median(List<Double> xs) {
+        double[] s = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    public static void writeCsv(List<Row> rows, Path file) throws IOException {
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(file))) {
+            w.println(CSV_HEADER);
+            for (Row r : rows) {
+                w.println(String.join(",", r.workload().name(), r.workload().unit(), num(r.dendrite()),
+                        num(r.pytorch()), num(r.onnxruntime()), r.vsPytorch() == null ? "" : num(r.vsPytorch().median()),
+                        r.vsOnnxRuntime() == null ? "" : num(r.vsOnnxRuntime().median())));
+            }
+        }
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.4g", v);
+    }
+
+    /** The console table: numbers, ratios with their spread, "not yet" for rows waiting for a plugin. */
+    public static String table(List<Row> rows) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-22s %-10s %10s %10s %12s  %-22s %-22s%n",
+                "workload", "unit", "dendrite", "pytorch", "onnxruntime", "vs pytorch (min-max)", "vs ORT (min-max)"));
+        for (Row r : rows) {
+            if (!r.workload().exists()) {
+                b.append(String.format(Locale.ROOT, "%-22s %-10s %10s%n", r.workload().name(), r.workload().unit(),
+                        "not yet"));
+                continue;
+            }
+            b.append(String.format(Locale.ROOT, "%-22s %-10s %10s %10s %12s  %-22s %-22s%n", r.workload().name(),
+                    r.workload().unit(), cell(r.dendrite()), cell(r.pytorch()), cell(r.onnxruntime()),
+                    ratio(r.vsPytorch()), ratio(r.vsOnnxRuntime())));
+        }
+        return b.toString();
+    }
+
+    private static String cell(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    private static String ratio(Ratio r) {
+        return r == null ? "-" : String.format(Locale.ROOT, "%.2fx (%.2f-%.2f)", r.median(), r.min(), r.max());
+    }
+}

@@ -1,0 +1,57 @@
+package dev.dendrite.bench.compare;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The JVM side of {@code dendrite bench compare}, a process of its own so that it starts with exactly the
+ * thread settings the harness gives every engine (OpenMP reads them at start-up). Reads one JSON request
+ * per line, {@code {"engine": "dendrite"|"onnxruntime", "workload": NAME, "iters": N}}, and answers
+ * {@code {"ms": mean per iteration}} or {@code {"error": ...}}. A full GC runs before each measurement
+ * (outside the timing): ND4J frees off-heap memory only when its handles are collected.
+ */
+public final class Worker {
+    private Worker() {}
+
+    public static void main(String[] args) throws Exception {
+        int threads = Integer.parseInt(args[0]);
+        ObjectMapper json = new ObjectMapper();
+        // Native libraries print to stdout: keep the protocol on a stream of its own.
+        PrintStream protocol = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+                StandardCharsets.UTF_8);
+        System.setOut(System.err);
+        Map<String, Runnable> steps = new HashMap<>();
+        protocol.println("{\"ready\": true}");
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line; (line = in.readLine()) != null; ) {
+            ObjectNode reply = json.createObjectNode();
+            try {
+                JsonNode req = json.readTree(line);
+                String engine = req.get("engine").asText();
+                Workload w = Workload.named(req.get("workload").asText());
+                int iters = req.get("iters").asInt();
+                Runnable step = steps.computeIfAbsent(engine + "/" + w.name(), k -> switch (engine) {
+                    case "dendrite" -> Steps.dendrite(w);
+                    case "onnxruntime" -> Steps.onnxRuntime(w, threads);
+                    default -> throw new IllegalArgumentException("unknown engine " + engine);
+                });
+                System.gc();
+                long start = System.nanoTime();
+                for (int i = 0; i < iters; i++) {
+                    step.run();
+                }
+                reply.put("ms", (System.nanoTime() - start) / 1e6 / iters);
+            } catch (RuntimeException e) {
+                reply.put("error", e.toString());
+            }
+            protocol.println(json.writeValueAsString(reply));
+        }
+    }
+}

@@ -1,0 +1,101 @@
+"""PyTorch side of `dendrite bench compare` (started by the harness; not meant to be run by hand).
+
+Reads one JSON request per line on stdin, {"workload": NAME, "iters": N}, runs N iterations of that
+workload and answers one JSON line on stdout, {"ms": mean milliseconds per iteration} or {"error": ...}.
+The models, shapes, losses and optimizers mirror the Java side (dev.dendrite.bench.compare.Workloads):
+float32, random inputs from a fixed seed, SGD lr 0.01 momentum 0.9, cross-entropy.
+Threads: torch.set_num_threads(argv[1]); the harness also sets OMP_NUM_THREADS and OMP_WAIT_POLICY.
+"""
+import json
+import sys
+import time
+
+try:
+    import torch
+    from torch import nn
+except Exception as e:  # reported by the harness as "PyTorch not available"
+    print(json.dumps({"error": "cannot import torch: %s" % e}), flush=True)
+    sys.exit(0)
+
+threads = int(sys.argv[1])
+torch.set_num_threads(threads)
+torch.manual_seed(42)
+
+
+def lenet5():
+    return nn.Sequential(
+        nn.Unflatten(1, (1, 28, 28)),
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+
+
+def mlp():
+    return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+
+
+def train_step(make, batch):
+    model = make()
+    model.train()
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    loss_fn = nn.CrossEntropyLoss()
+    x = torch.rand(batch, 784)
+    y = torch.randint(0, 10, (batch,))
+
+    def step():
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss.item()
+    return step
+
+
+def infer(make, batch):
+    model = make()
+    model.eval()
+    x = torch.rand(batch, 784)
+
+    def step():
+        with torch.no_grad():
+            return model(x)
+    return step
+
+
+WORKLOADS = {
+    "lenet5_train_b64": lambda: train_step(lenet5, 64),
+    "lenet5_train_b256": lambda: train_step(lenet5, 256),
+    "mlp_train_b256": lambda: train_step(mlp, 256),
+    "lenet5_infer_b1": lambda: infer(lenet5, 1),
+    "lenet5_infer_b64": lambda: infer(lenet5, 64),
+}
+
+def blas():
+    """Debian's torch calls whatever libblas.so.3 the alternatives system points at: say which."""
+    import os
+    path = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
+    return "openblas" if "openblas" in path else "blis" if "blis" in path else \
+        "reference (slow; apt-get install libopenblas0-pthread)" if path.endswith("blas/libblas.so.3") else path
+
+
+print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads(),
+                  "blas": blas()}), flush=True)
+steps = {}
+for line in sys.stdin:
+    try:
+        req = json.loads(line)
+        name = req["workload"]
+        if name not in WORKLOADS:
+            print(json.dumps({"error": "no PyTorch version of " + name}), flush=True)
+            continue
+        if name not in steps:
+            steps[name] = WORKLOADS[name]()
+        step = steps[name]
+        n = int(req["iters"])
+        start = time.perf_counter()
+        for _ in range(n):
+            step()
+        print(json.dumps({"ms": (time.perf_counter() - start) * 1000.0 / n}), flush=True)
+    except Exception as e:
+        print(json.dumps({"error": "%s: %s" % (type(e).__name__, e)}), flush=True)

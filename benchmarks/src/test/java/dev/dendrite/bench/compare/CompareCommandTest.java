@@ -1,0 +1,40 @@
+package dev.dendrite.bench.compare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The harness end to end on one short round, without PyTorch (a Python path that does not exist): it must
+ * say so, still measure Dendrite and ONNX Runtime in their worker process, and write both files.
+ */
+class CompareCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void runsWithoutPyTorchAndSaysSo() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = BenchMain.run(new String[] {"compare", "--quick", "--rounds", "1", "--python", "/no/python3",
+            "--out", dir.toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
+        assertEquals(0, code, err + "\n" + out);
+        assertTrue(out.toString().contains("PyTorch: not available (/no/python3 not found"), out.toString());
+        List<String> csv = Files.readAllLines(dir.resolve("compare.csv"));
+        assertEquals(Results.CSV_HEADER, csv.get(0));
+        String infer = csv.stream().filter(l -> l.startsWith("lenet5_infer_b64,")).findFirst().orElseThrow();
+        String[] cells = infer.split(",", -1);
+        assertTrue(Double.parseDouble(cells[2]) > 0, infer);
+        assertEquals("", cells[3], "no PyTorch");
+        assertTrue(Double.parseDouble(cells[4]) > 0, infer);
+        assertTrue(Double.parseDouble(cells[6]) > 0, infer);
+        assertTrue(Files.size(dir.resolve("compare.png")) > 1000);
+    }
+}

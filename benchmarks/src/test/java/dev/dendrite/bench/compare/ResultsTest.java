@@ -1,0 +1,71 @@
+package dev.dendrite.bench.compare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The table's arithmetic and compare.csv's exact format, on made-up timings. */
+class ResultsTest {
+    @TempDir
+    Path dir;
+
+    private static final Workload TRAIN = Workload.named("lenet5_train_b64");
+    private static final Workload INFER = Workload.named("lenet5_infer_b64");
+
+    private static Results sample() {
+        Results r = new Results();
+        // Three rounds: Dendrite 10, 20, 10 ms; PyTorch 5, 10, 10 ms per batch of 64.
+        for (double[] round : new double[][] {{10, 5}, {20, 10}, {10, 10}}) {
+            r.add(TRAIN, Results.DENDRITE, round[0]);
+            r.add(TRAIN, Results.PYTORCH, round[1]);
+        }
+        r.add(INFER, Results.DENDRITE, 4);
+        r.add(INFER, Results.ONNXRUNTIME, 2);
+        return r;
+    }
+
+    @Test
+    void ratiosAreDendritesThroughputOverTheOtherPairedByRound() {
+        Results.Row row = sample().rows(List.of(TRAIN)).get(0);
+        assertEquals(64 * 1000.0 / 10, row.dendrite(), 1e-9, "median of 10, 20, 10 ms");
+        assertEquals(64 * 1000.0 / 10, row.pytorch(), 1e-9, "median of 5, 10, 10 ms");
+        // per round: 5/10, 10/20, 10/10 -> 0.5, 0.5, 1.0: below 1 means Dendrite is slower
+        assertEquals(0.5, row.vsPytorch().median(), 1e-12);
+        assertEquals(0.5, row.vsPytorch().min(), 1e-12);
+        assertEquals(1.0, row.vsPytorch().max(), 1e-12);
+        assertNull(row.vsOnnxRuntime(), "training rows have no ONNX Runtime side");
+    }
+
+    @Test
+    void csvHasExactlyTheContractsColumnsAndEmptyCellsWhereASideDoesNotApply() throws IOException {
+        List<Results.Row> rows = sample().rows(Workload.ALL);
+        Path csv = dir.resolve("compare.csv");
+        Results.writeCsv(rows, csv);
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("workload,unit,dendrite,pytorch,onnxruntime,ratio_vs_pytorch,ratio_vs_onnxruntime", lines.get(0));
+        assertEquals(Workload.ALL.size() + 1, lines.size());
+        assertEquals("lenet5_train_b64,samples/s,6400,6400,,0.5000,", lines.get(1));
+        assertEquals("lstm_train_b32,samples/s,,,,,", lines.get(4));
+        assertEquals("lenet5_infer_b64,samples/s,1.600e+04,,3.200e+04,,0.5000", lines.get(8));
+    }
+
+    @Test
+    void theTableSaysNotYetForRowsWaitingForAPlugin() {
+        String table = Results.table(sample().rows(Workload.ALL));
+        assertTrue(table.lines().anyMatch(l -> l.matches("lstm_train_b32\\s+samples/s\\s+not yet")), table);
+        assertTrue(table.contains("0.50x (0.50-1.00)"), table);
+    }
+
+    @Test
+    void everyEngineGetsTheSameThreadSettings() {
+        assertEquals(java.util.Map.of("OMP_NUM_THREADS", "2", "OPENBLAS_NUM_THREADS", "2", "MKL_NUM_THREADS", "2",
+                "OMP_WAIT_POLICY", "PASSIVE"), CompareCommand.threadEnv(2));
+    }
+}
