@@ -3,9 +3,10 @@
 # lock for the whole build-and-run, so no other build competes for the cores while it measures.
 #
 #   benchmarks/run.sh               the whole suite with the README's thread settings:
-#                                   Dispatch* on OMP_NUM_THREADS=1; DenseBenchmark, Conv2dBenchmark and
-#                                   LeNetBenchmark on ND4J's default (2 here); LeNet batch 64 again on 1 thread;
-#                                   OnnxInferenceBenchmark on 1 thread
+#                                   Dispatch* on OMP_NUM_THREADS=1; DenseBenchmark, Conv2dBenchmark,
+#                                   PoolBenchmark, BatchNormBenchmark, LeNetBenchmark and MlpBenchmark on ND4J's
+#                                   default (2 here); LeNet batch 64 again on 1 thread; OnnxInferenceBenchmark
+#                                   (batch 1 and 64) on 1 thread
 #   benchmarks/run.sh ARGS...       org.openjdk.jmh.Main ARGS, threads from your environment,
 #                                   e.g.  OMP_NUM_THREADS=1 benchmarks/run.sh Dispatch -prof gc
 #
@@ -27,6 +28,9 @@ fi
 OMP_NUM_THREADS=1 jmh Dispatch -rf json -rff jmh-dispatch.json
 (unset OMP_NUM_THREADS; jmh DenseBenchmark -rf json -rff jmh-dense.json)
 (unset OMP_NUM_THREADS; jmh Conv2dBenchmark -rf json -rff jmh-conv2d.json)
+(unset OMP_NUM_THREADS; jmh PoolBenchmark -rf json -rff jmh-pool.json)
+(unset OMP_NUM_THREADS; jmh BatchNormBenchmark -rf json -rff jmh-batchnorm.json)
 (unset OMP_NUM_THREADS; jmh LeNetBenchmark -rf json -rff jmh-lenet.json)
+(unset OMP_NUM_THREADS; jmh MlpBenchmark -rf json -rff jmh-mlp.json)
 OMP_NUM_THREADS=1 jmh LeNetBenchmark -p batch=64 -rf json -rff jmh-lenet-1t.json
 OMP_NUM_THREADS=1 jmh OnnxInferenceBenchmark -rf json -rff jmh-onnx.json

@@ -34,8 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * LeNet-5 inference (eval mode, no gradient) three ways on the same weights and batch: Dendrite's own model,
  * the same model exported to ONNX and imported back (the importer's graph interpreter), and ONNX Runtime on
- * that file (one intra-op thread). Run with OMP_NUM_THREADS=1 so both engines get one core: the ratios
- * imported/native and Dendrite/ORT are then like for like.
+ * that file (one intra-op thread), at batch 1 and 64 (float32 [batch, 784]). Run with OMP_NUM_THREADS=1 so
+ * both engines get one core: the ratios imported/native and Dendrite/ORT are then like for like.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,7 +44,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgs = {"-Dorg.bytedeco.javacpp.maxPhysicalBytes=4g", "-Xmx2g", "-Xss8m"})
 public class OnnxInferenceBenchmark extends OffHeapState {
-    @Param({"64"})
+    /** Latency of one sample (batch 1) and of one batch of 64. */
+    @Param({"1", "64"})
     public int batch;
 
     private Layer model;
