@@ -47,7 +47,8 @@ public final class Sgd extends AbstractOptimizer {
             if (first) {
                 buf.assign(g);
             } else {
-                buf.muli(momentum).addi(g.mul(1 - dampening));
+                // PyTorch's default dampening is 0: skip the scaled copy of g (an allocation per parameter).
+                buf.muli(momentum).addi(dampening == 0 ? g : g.mul(1 - dampening));
             }
             g = nesterov ? buf.mul(momentum).addi(g) : buf;
         }

@@ -91,9 +91,8 @@ final class BatchNorm extends Function {
                 throw new ShapeException(op + ": expected more than 1 value per channel when training, got input "
                         + Shapes.str(x.shape()));
             }
-            int[] axes = reducedAxes(x.rank());
-            mean = x.mean(axes);
-            var = x.var(false, axes);
+            mean = Native.reducePerChannel("reduce_mean", x);
+            var = Native.reducePerChannel("reduce_variance", x);
         } else {
             mean = in[1];
             var = in[2];
@@ -105,14 +104,6 @@ final class BatchNorm extends Function {
         return new INDArray[] {y};
     }
 
-    private static int[] reducedAxes(int rank) {
-        int[] axes = new int[rank - 1];
-        axes[0] = 0;
-        for (int d = 2; d < rank; d++) {
-            axes[d - 1] = d;
-        }
-        return axes;
-    }
 
     /** The batch mean [C] of the last training-mode forward (null in evaluation mode). */
     INDArray batchMean() {
@@ -150,9 +141,9 @@ final class BatchNorm extends Function {
             INDArray dxhat = affine ? Native.binary("multiply", g, Native.perChannel(gamma, rank)) : g;
             if (training) {
                 // Through the batch statistics: dx = (dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂))/√(σ² + ε).
-                int[] axes = reducedAxes(rank);
-                INDArray meanG = dxhat.mean(true, axes);
-                INDArray meanGx = dxhat.mul(xhat).mean(true, axes);
+                INDArray meanG = Native.perChannel(Native.reducePerChannel("reduce_mean", dxhat), rank);
+                INDArray meanGx = Native.perChannel(Native.reducePerChannel("reduce_mean",
+                        Native.binary("multiply", dxhat, xhat)), rank);
                 INDArray centred = Native.binary("subtract", dxhat, meanG);
                 grads[0] = Native.binary("multiply", centred.subi(Native.binary("multiply", xhat, meanGx)), rstd);
             } else {
@@ -160,7 +151,7 @@ final class BatchNorm extends Function {
             }
         }
         if (affine && needsGrad(3)) {
-            grads[3] = Native.sumPerChannel(xhat.mul(g));
+            grads[3] = Native.sumPerChannel(Native.binary("multiply", xhat, g));
         }
         if (affine && needsGrad(4)) {
             grads[4] = Native.sumPerChannel(g);

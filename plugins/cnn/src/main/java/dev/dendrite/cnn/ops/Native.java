@@ -70,12 +70,20 @@ final class Native {
 
     /** Σ over every axis except 1: a bias's gradient from the output's. */
     static INDArray sumPerChannel(INDArray g) {
-        int[] axes = new int[g.rank() - 1];
-        axes[0] = 0;
-        for (int d = 2; d < g.rank(); d++) {
+        return reducePerChannel("reduce_sum", g);
+    }
+
+    /**
+     * A native reduction ({@code reduce_sum}, {@code reduce_mean}, {@code reduce_variance}: biased) over every
+     * axis but the channels, into a [C] array. ND4J's INDArray.sum/mean/var take a legacy path that is ~10×
+     * slower at batch-norm sizes ([64,16,28,28] variance: 4.5 ms against 0.4 ms).
+     */
+    static INDArray reducePerChannel(String op, INDArray x) {
+        long[] axes = new long[x.rank() - 1];
+        for (int d = 2; d < x.rank(); d++) {
             axes[d - 1] = d;
         }
-        return g.sum(false, axes);
+        return Kernels.exec(op, Kernels.empty(x.dataType(), x.size(1)), axes, x);
     }
 
     /** A [C] vector shaped to broadcast along axis 1 of a rank-{@code rank} array: [1, C, 1, ...]. */
