@@ -153,7 +153,7 @@ class BadModelTest {
 
     @Test
     void externalDataOutsideTheFolderIsRefused() throws IOException {
-        Path secret = Files.writeString(dir.getParent().resolve("secret-" + System.nanoTime() + ".bin"), "12345678");
+        Path secret = Files.writeString(Files.createTempFile(dir.getParent(), "secret-", ".bin"), "12345678");
         try {
             refused(() -> load(model(graph(external("w", "../" + secret.getFileName(), 0)), 17)), "'w'",
                     "leaves the model's folder");

@@ -1,6 +1,6 @@
 package dev.dendrite.reference.cli;
 
-import dev.dendrite.onnxbridge.NodeTests;
+import dev.dendrite.onnxbridge.NodeTestRunner;
 import dev.dendrite.onnxbridge.OnnxImporter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -28,11 +28,11 @@ final class OnnxTestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        NodeTests tests = new NodeTests(new OnnxImporter());
+        NodeTestRunner tests = new NodeTestRunner(new OnnxImporter());
         int passed = 0;
         int failed = 0;
-        for (Path dir : NodeTests.discover(dirs)) {
-            NodeTests.Outcome o = tests.run(dir);
+        for (Path dir : NodeTestRunner.discover(dirs)) {
+            NodeTestRunner.Outcome o = tests.run(dir);
             if (o.passed()) {
                 passed++;
             } else {

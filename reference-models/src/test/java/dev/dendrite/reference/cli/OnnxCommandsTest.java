@@ -3,7 +3,7 @@ package dev.dendrite.reference.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dendrite.onnxbridge.NodeTests;
+import dev.dendrite.onnxbridge.NodeTestRunner;
 import dev.dendrite.onnxbridge.OnnxFiles;
 import dev.dendrite.onnxbridge.TensorProtos;
 import java.io.IOException;
@@ -32,7 +32,7 @@ class OnnxCommandsTest {
 
     @Test
     void everyVendoredNodeTestPasses() {
-        int count = NodeTests.discover(List.of(NODE_TESTS)).size();
+        int count = NodeTestRunner.discover(List.of(NODE_TESTS)).size();
         assertTrue(count >= 438, "vendored node tests: " + count);
         Cli r = Cli.run("onnx-test", NODE_TESTS.toString());
         assertEquals(count + " passed, 0 failed", r.lastLine(), r.out());
@@ -42,10 +42,10 @@ class OnnxCommandsTest {
     /** ONNX's own runner uses atol 1e-7; the contract's 1e-5 is looser. Say which tests need the looser bound. */
     @Test
     void reportsTestsThatPassOnlyAboveOnnxsStrictTolerance() {
-        NodeTests tests = new NodeTests(new dev.dendrite.onnxbridge.OnnxImporter());
+        NodeTestRunner tests = new NodeTestRunner(new dev.dendrite.onnxbridge.OnnxImporter());
         List<String> loose = new ArrayList<>();
-        for (Path p : NodeTests.discover(List.of(NODE_TESTS))) {
-            NodeTests.Outcome o = tests.run(p);
+        for (Path p : NodeTestRunner.discover(List.of(NODE_TESTS))) {
+            NodeTestRunner.Outcome o = tests.run(p);
             assertTrue(o.passed(), o.name() + ": " + o.reason());
             if (o.loose()) {
                 loose.add(o.name());

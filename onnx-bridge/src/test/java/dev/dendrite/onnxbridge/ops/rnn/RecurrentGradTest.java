@@ -83,7 +83,7 @@ class RecurrentGradTest {
                 k++;
             }
         }
-        GradCheck.check(label, leaves, () -> {
+        GradCheck.Result r = GradCheck.check(label, leaves, () -> {
             Tensor[] out = model.run(feed);
             Tensor[] flat = new Tensor[out.length];
             for (int j = 0; j < out.length; j++) {
@@ -91,5 +91,6 @@ class RecurrentGradTest {
             }
             return F.concat(0, flat);
         });
+        org.junit.jupiter.api.Assertions.assertTrue(r.worst() <= 1e-6, label + ": " + r);
     }
 }

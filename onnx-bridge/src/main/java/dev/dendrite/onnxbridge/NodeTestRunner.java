@@ -19,7 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * passes when every output of every data set has the expected shape and dtype, integers and bools are
  * equal, and floats satisfy |a - e| <= 1e-5 + 1e-3 |e| (NaN matching NaN, infinities matching).
  */
-public final class NodeTests {
+public final class NodeTestRunner {
     public static final double ATOL = 1e-5;
     public static final double RTOL = 1e-3;
     /** ONNX's own runner's absolute tolerance; a pass only above it is reported as loose. */
@@ -37,7 +37,7 @@ public final class NodeTests {
 
     private final OnnxImporter importer;
 
-    public NodeTests(OnnxImporter importer) {
+    public NodeTestRunner(OnnxImporter importer) {
         this.importer = importer;
     }
 
