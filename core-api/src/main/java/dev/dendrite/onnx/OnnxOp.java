@@ -1,8 +1,10 @@
 package dev.dendrite.onnx;
 
+import dev.dendrite.random.Rng;
 import dev.dendrite.tensor.Tensor;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -14,9 +16,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *     {@code double[]}, {@code String[]} or {@code INDArray}, as in {@link OnnxNode}
  * @param outputCount how many outputs the node declares (trailing optional ones may be absent)
  * @param training whether the model runs in training mode (Dropout, BatchNormalization)
+ * @param seeds seeds for ops that draw random numbers (Dropout in training), taken from the model's random
+ *     stream so that a seeded run repeats exactly
  */
 public record OnnxOp(String opType, String domain, String name, int opset, Map<String, Object> attributes,
-        int outputCount, boolean training) {
+        int outputCount, boolean training, LongSupplier seeds) {
 
     /**
      * The largest tensor (in elements) a model may make from its data: shapes read from a file are
@@ -28,6 +32,12 @@ public record OnnxOp(String opType, String domain, String name, int opset, Map<S
 
     public OnnxOp {
         attributes = Map.copyOf(attributes);
+    }
+
+    /** An op whose random draws come from a fixed stream (seed 0): tests, and ops that never draw. */
+    public OnnxOp(String opType, String domain, String name, int opset, Map<String, Object> attributes,
+            int outputCount, boolean training) {
+        this(opType, domain, name, opset, attributes, outputCount, training, new Rng(0)::nextLong);
     }
 
     /** Input {@code i}, which must be present. */

@@ -4,6 +4,7 @@ import dev.dendrite.nn.Module;
 import dev.dendrite.onnx.OnnxConverter;
 import dev.dendrite.onnx.OnnxImportException;
 import dev.dendrite.onnx.OnnxOp;
+import dev.dendrite.random.Rng;
 import dev.dendrite.tensor.DendriteException;
 import dev.dendrite.tensor.ShapeException;
 import dev.dendrite.tensor.Tensor;
@@ -22,6 +23,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class ImportedModel extends Module {
     public static final String KIND = "onnx";
 
+    /** The random stream the model's ops draw seeds from; {@link #randomStream} rebinds it. */
+    static final class Seeds implements java.util.function.LongSupplier {
+        private Rng rng = new Rng(0);
+
+        @Override
+        public long getAsLong() {
+            return rng.nextLong();
+        }
+    }
+
     /** One node, resolved at import: its converter and its op in both modes. */
     record Step(OnnxConverter converter, OnnxOp eval, OnnxOp train, String[] inputs, String[] outputs) {}
 
@@ -33,10 +44,12 @@ public final class ImportedModel extends Module {
     private final Map<String, Tensor> weights = new HashMap<>();
     private final Map<String, INDArray> state = new HashMap<>();
     private final int opset;
+    private final Seeds seeds;
 
     ImportedModel(List<ValueSpec> inputs, List<ValueSpec> outputs, List<Step> steps, Map<String, INDArray> floats,
-            java.util.Set<String> stateNames, Map<String, INDArray> constants, int opset) {
+            java.util.Set<String> stateNames, Map<String, INDArray> constants, int opset, Seeds seeds) {
         super(KIND);
+        this.seeds = seeds;
         this.inputs = List.copyOf(inputs);
         this.outputs = List.copyOf(outputs);
         this.steps = List.copyOf(steps);
@@ -66,6 +79,14 @@ public final class ImportedModel extends Module {
             name = base + "_" + i;
         }
         return name;
+    }
+
+    /**
+     * Draws the seeds of random ops (Dropout in training) from {@code rng}, the run's stream, so that a seeded
+     * fine-tuning run repeats exactly; until called, a fixed stream (seed 0).
+     */
+    public void randomStream(Rng rng) {
+        seeds.rng = rng;
     }
 
     public List<ValueSpec> inputs() {

@@ -94,6 +94,7 @@ public final class OnnxImporter {
         }
 
         List<NodeProto> ordered = topologicalOrder(g.getNodeList(), available);
+        ImportedModel.Seeds seeds = new ImportedModel.Seeds();
         List<ImportedModel.Step> steps = new ArrayList<>();
         Set<String> stateNames = new HashSet<>();
         for (int i = 0; i < ordered.size(); i++) {
@@ -120,8 +121,8 @@ public final class OnnxImporter {
                 }
             }
             steps.add(new ImportedModel.Step(c,
-                    new OnnxOp(n.getOpType(), domain, name, opset, attrs, outs.length, false),
-                    new OnnxOp(n.getOpType(), domain, name, opset, attrs, outs.length, true), ins, outs));
+                    new OnnxOp(n.getOpType(), domain, name, opset, attrs, outs.length, false, seeds),
+                    new OnnxOp(n.getOpType(), domain, name, opset, attrs, outs.length, true, seeds), ins, outs));
         }
 
         List<ValueSpec> outputs = new ArrayList<>();
@@ -141,7 +142,7 @@ public final class OnnxImporter {
         Map<String, INDArray> constants = new LinkedHashMap<>();
         initializers.forEach((name, a) -> (a.dataType().isFPType() ? floats : constants).put(name, a));
         return new ImportedModel(inputs, outputs, steps, floats, stateNames, constants,
-                opsets.getOrDefault("ai.onnx", 0));
+                opsets.getOrDefault("ai.onnx", 0), seeds);
     }
 
     private static Map<String, Integer> opsets(ModelProto model) {

@@ -29,6 +29,8 @@ public final class OnnxModelProvider extends BaseProvider<OnnxModelProvider.Conf
         if (config.file() == null || config.file().isBlank()) {
             throw new DendriteException("layer 'onnx' needs config.file, the .onnx file to import");
         }
-        return new OnnxImporter().load(Path.of(config.file()));
+        ImportedModel model = new OnnxImporter().load(Path.of(config.file()));
+        model.randomStream(context.rng());
+        return model;
     }
 }

@@ -5,7 +5,6 @@ import dev.dendrite.onnx.OnnxOp;
 import dev.dendrite.ops.F;
 import dev.dendrite.tensor.Tensor;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
@@ -16,8 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Dropout. It drops only when the model trains or the {@code training_mode} input (opset 12+) is true;
  * otherwise it is the identity with an all-true mask. Ratio is an attribute before opset 12 and an
  * optional input from it on (default 0.5). Training: y = x · mask / (1 − ratio), a differentiable product
- * with a Bernoulli mask drawn from the {@code seed} attribute (the same mask every run) or a fresh seed
- * per run. The mask is bool from opset 10, the input's dtype before.
+ * with a Bernoulli mask drawn from the {@code seed} attribute (the same mask every run) or from the model's
+ * random stream (a fresh mask per run, repeatable under the run's seed). The mask is bool from opset 10, the input's dtype before.
  */
 public final class DropoutConverter implements OnnxConverter {
     @Override
@@ -56,7 +55,7 @@ public final class DropoutConverter implements OnnxConverter {
             }
             return out;
         }
-        long seed = op.has("seed") ? op.attr("seed", 0L) : ThreadLocalRandom.current().nextLong();
+        long seed = op.has("seed") ? op.attr("seed", 0L) : op.seeds().getAsLong();
         INDArray keep = Nd4j.createUninitialized(x.dtype(), x.shape());
         if (!keep.isEmpty()) {
             try (Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed)) {
