@@ -154,6 +154,12 @@ final class Activations {
             return Arr.mask(x.gt(0.0), x.dataType());
         }
 
+        /** One native pass (g where x > 0, else 0) instead of compare, cast and multiply: three arrays fewer. */
+        @Override
+        INDArray gradient(INDArray g) {
+            return Kernels.exec("relu_bp", Kernels.empty(g.dataType(), g.shape()), x, g);
+        }
+
         String onnxOp() {
             return "Relu";
         }

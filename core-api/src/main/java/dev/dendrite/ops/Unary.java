@@ -34,7 +34,12 @@ abstract class Unary extends Function {
 
     @Override
     protected final INDArray[] backward(INDArray[] g) {
-        return new INDArray[] {needsGrad(0) ? g[0].mul(derivative()) : null};
+        return new INDArray[] {needsGrad(0) ? gradient(g[0]) : null};
+    }
+
+    /** g·f'(x); an op with a fused native backward overrides this. */
+    INDArray gradient(INDArray g) {
+        return g.mul(derivative());
     }
 
     /** f(x) into a new array. */
