@@ -63,7 +63,8 @@ public final class Losses {
                 return c.reduction().reduce(F.neg(Targets.picked(logp, flat[1])));
             }
             long classes = flat[0].size(1);
-            Tensor q = Tensor.of(flat[1].data().mul(1 - eps).addi(eps / classes));
+            Tensor q = Tensor.of(Targets.oneHot(flat[1].data(), classes, logits.dtype()).muli(1 - eps)
+                    .addi(eps / classes));
             return c.reduction().reduce(F.neg(F.sum(F.mul(logp, q), false, 1)));
         }
     }
