@@ -1,22 +1,7 @@
 package dev.dendrite.bench;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
-import dev.dendrite.inject.DendriteModule;
-import dev.dendrite.inject.Registries;
-import dev.dendrite.inject.Settings;
-import dev.dendrite.loss.Loss;
-import dev.dendrite.nn.Layer;
-import dev.dendrite.nn.LayerContext;
-import dev.dendrite.optim.Optimizer;
 import dev.dendrite.reference.models.LeNet5;
-import dev.dendrite.tensor.Tensor;
-import dev.dendrite.train.Components;
-import dev.dendrite.train.TrainingSpec;
 import java.util.concurrent.TimeUnit;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -48,37 +33,16 @@ public class LeNetBenchmark extends OffHeapState {
     @Param({"64", "256"})
     public int batch;
 
-    private Layer model;
-    private Loss loss;
-    private Optimizer opt;
-    private Tensor features;
-    private Tensor labels;
+    private TrainingStep step;
 
     @Setup
     public void setUp() {
-        TrainingSpec spec = new LeNet5().spec();
-        Injector injector = Guice.createInjector(new DendriteModule(Settings.defaults().withSeed(spec.seed())));
-        LayerContext ctx = injector.getInstance(LayerContext.class);
-        Registries registries = injector.getInstance(Registries.class);
-        model = ctx.build(spec.model());
-        model.train(true);
-        loss = Components.loss(registries, spec.loss());
-        opt = Components.optimizer(registries, spec.optimizer(), model.parameters());
-        Nd4j.getRandom().setSeed(SEED);
-        features = Tensor.of(Nd4j.rand(DataType.FLOAT, batch, 784));
-        INDArray y = Nd4j.rand(DataType.FLOAT, batch).muli(10).castTo(DataType.LONG);
-        labels = Tensor.of(y);
+        step = TrainingStep.of(new LeNet5().spec(), batch, SEED);
     }
-
 
     /** Trainer.trainStep: the returned loss value is read, as the trainer does. */
     @Benchmark
     public double trainStep() {
-        opt.zeroGrad();
-        Tensor out = model.forward(features);
-        Tensor l = loss.apply(out, labels);
-        l.backward();
-        opt.step();
-        return l.item();
+        return step.run();
     }
 }

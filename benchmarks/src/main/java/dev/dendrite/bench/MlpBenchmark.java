@@ -1,18 +1,6 @@
 package dev.dendrite.bench;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
-import dev.dendrite.inject.DendriteModule;
-import dev.dendrite.inject.Registries;
-import dev.dendrite.inject.Settings;
-import dev.dendrite.loss.Loss;
-import dev.dendrite.nn.Layer;
-import dev.dendrite.nn.LayerContext;
-import dev.dendrite.optim.Optimizer;
-import dev.dendrite.spi.Json;
 import dev.dendrite.tensor.Tensor;
-import dev.dendrite.train.Components;
-import dev.dendrite.train.TrainingSpec;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -57,40 +45,15 @@ public class MlpBenchmark extends OffHeapState {
     private static final int CLASSES = 10;
     private static final double LR = 0.01;
     private static final double MOMENTUM = 0.9;
-    private static final String SPEC = """
-            {"model": {"type": "sequential", "config": {"layers": [
-               {"type": "dense", "name": "fc1", "config": {"in": 784, "out": 256}},
-               {"type": "relu", "name": "relu1"},
-               {"type": "dense", "name": "fc2", "config": {"in": 256, "out": 10}}]}},
-             "loss": {"type": "cross_entropy"},
-             "optimizer": {"type": "sgd", "config": {"lr": 0.01, "momentum": 0.9}},
-             "epochs": 1, "batchSize": 256, "seed": 42, "data": "fashion-mnist"}""";
-
-    private Layer model;
-    private Loss loss;
-    private Optimizer opt;
-    private Tensor features;
-    private Tensor labels;
+    private TrainingStep step;
 
     private NativeCall[] rawStep;
     private INDArray lossSum;
 
     @Setup
     public void setUp() {
-        TrainingSpec spec = Json.read(SPEC, TrainingSpec.class);
-        Injector injector = Guice.createInjector(new DendriteModule(Settings.defaults().withSeed(spec.seed())));
-        LayerContext ctx = injector.getInstance(LayerContext.class);
-        Registries registries = injector.getInstance(Registries.class);
-        model = ctx.build(spec.model());
-        model.train(true);
-        loss = Components.loss(registries, spec.loss());
-        opt = Components.optimizer(registries, spec.optimizer(), model.parameters());
-        Nd4j.getRandom().setSeed(SEED);
-        INDArray x = Nd4j.rand(DataType.FLOAT, BATCH, IN);
-        INDArray y = Nd4j.rand(DataType.FLOAT, BATCH).muli(CLASSES).castTo(DataType.LONG);
-        features = Tensor.of(x);
-        labels = Tensor.of(y);
-        setUpRaw(x, y, model.parameters());
+        step = TrainingStep.mlp(BATCH, SEED);
+        setUpRaw(step.features.data(), step.labels.data(), step.model.parameters());
     }
 
     private void setUpRaw(INDArray x, INDArray y, Map<String, Tensor> params) {
@@ -170,12 +133,7 @@ public class MlpBenchmark extends OffHeapState {
     /** Trainer.trainStep: the returned loss value is read, as the trainer does. */
     @Benchmark
     public double dendriteTrainStep() {
-        opt.zeroGrad();
-        Tensor out = model.forward(features);
-        Tensor l = loss.apply(out, labels);
-        l.backward();
-        opt.step();
-        return l.item();
+        return step.run();
     }
 
     /** The same step as 33 bound native calls; the loss value is read back the same way. */

@@ -88,22 +88,30 @@ public record OnnxOp(String opType, String domain, String name, int opset, Map<S
 
     /** Refuses a shape whose element count is negative or above {@link #MAX_ELEMENTS}. */
     public long[] checkShape(long[] shape, String what) {
-        long n = 1;
-        for (long d : shape) {
-            if (d < 0) {
-                throw error(what + " has a negative dimension: " + Arrays.toString(shape));
-            }
-            if (d != 0 && n > MAX_ELEMENTS / d) {
-                n = Long.MAX_VALUE;
-                break;
-            }
-            n *= d;
+        long n = elements(shape);
+        if (n < 0) {
+            throw error(what + " has a negative dimension: " + Arrays.toString(shape));
         }
         if (n > MAX_ELEMENTS) {
             throw error(what + " " + Arrays.toString(shape) + " would hold more than " + MAX_ELEMENTS
                     + " elements (raise -Ddendrite.onnx.maxElements to allow it)");
         }
         return shape;
+    }
+
+    /**
+     * The element count of a shape read from a file, without overflow: -1 when a dimension is negative,
+     * {@link Long#MAX_VALUE} when it exceeds {@link #MAX_ELEMENTS}. Every size check on file data uses this.
+     */
+    public static long elements(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                return -1;
+            }
+            n = d == 0 || n == 0 ? 0 : n > MAX_ELEMENTS / d ? Long.MAX_VALUE : n * d;
+        }
+        return n;
     }
 
     /** An exception naming this node; converters throw what this returns. */

@@ -7,7 +7,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One forward and backward of an imported model under a fixed loss: what {@code dendrite onnx-grad} writes
@@ -99,11 +101,10 @@ public final class GradientRun {
                         throw new DendriteException("cross_entropy target " + c + " is outside [0, " + y.size(1) + ")");
                     }
                 }
-                INDArray onehot = org.nd4j.linalg.factory.Nd4j.zeros(y.dtype(), y.shape());
-                for (int i = 0; i < t.length; i++) {
-                    onehot.putScalar(i, t[i], 1.0);
-                }
-                Tensor picked = F.sum(F.mul(F.logSoftmax(y, 1), Tensor.of(onehot)), false);
+                // Pick log p[i, t_i] with one gather at i·C + t_i: no one-hot product (−∞·0 would be NaN).
+                INDArray flatIndex = Nd4j.arange(0, t.length).castTo(DataType.INT64).muli(y.size(1))
+                        .addi(target.castTo(DataType.INT64));
+                Tensor picked = F.sum(F.gather(F.reshape(F.logSoftmax(y, 1), -1), Tensor.of(flatIndex), 0), false);
                 yield F.mul(picked, -1.0 / y.size(0));
             }
         };

@@ -63,16 +63,9 @@ public final class TensorProtos {
     }
 
     private static long numel(long[] shape, String what) {
-        long n = 1;
-        for (long d : shape) {
-            if (d < 0) {
-                throw new OnnxImportException(what + ": negative dimension in " + Arrays.toString(shape));
-            }
-            if (d != 0 && n > OnnxOp.MAX_ELEMENTS / d) {
-                throw new OnnxImportException(what + ": shape " + Arrays.toString(shape) + " has more than "
-                        + OnnxOp.MAX_ELEMENTS + " elements");
-            }
-            n *= d;
+        long n = OnnxOp.elements(shape);
+        if (n < 0) {
+            throw new OnnxImportException(what + ": negative dimension in " + Arrays.toString(shape));
         }
         if (n > OnnxOp.MAX_ELEMENTS) {
             throw new OnnxImportException(what + ": shape " + Arrays.toString(shape) + " has more than "

@@ -80,11 +80,7 @@ public final class Validation {
             for (int d = 0; d < shape.length; d++) {
                 shape[d] = shape[d] < 0 ? SYMBOLIC_SIZE : shape[d];
             }
-            long n = 1;
-            for (long d : shape) {
-                n = d == 0 ? 0 : (n > OnnxOp.MAX_ELEMENTS / d ? Long.MAX_VALUE : n * d);
-            }
-            if (n > OnnxOp.MAX_ELEMENTS) {
+            if (OnnxOp.elements(shape) > OnnxOp.MAX_ELEMENTS) {
                 throw new OnnxImportException("input '" + s.name() + "' declares " + Arrays.toString(s.dims())
                         + ": more than " + OnnxOp.MAX_ELEMENTS + " elements");
             }

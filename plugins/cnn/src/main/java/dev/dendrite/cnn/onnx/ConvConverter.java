@@ -37,6 +37,15 @@ public final class ConvConverter implements OnnxConverter {
         return new Tensor[] {op.opType().equals("Conv") ? conv(op, inputs) : convTranspose(op, inputs)};
     }
 
+    /** The group attribute (default 1), at least 1. */
+    private static long group(OnnxOp op) {
+        long group = op.attr("group", 1L);
+        if (group < 1) {
+            throw op.error("group must be >= 1, got " + group);
+        }
+        return group;
+    }
+
     // ---------------------------------------------------------------- Conv
 
     private static Tensor conv(OnnxOp op, Tensor[] inputs) {
@@ -44,10 +53,7 @@ public final class ConvConverter implements OnnxConverter {
         Tensor w = op.input(inputs, 1, "W");
         Tensor b = OnnxOp.present(inputs, 2) ? inputs[2] : null;
         int n = checkRanks(op, x, w);
-        long group = op.attr("group", 1L);
-        if (group < 1) {
-            throw op.error("group must be >= 1, got " + group);
-        }
+        long group = group(op);
         long c = x.size(1);
         long m = w.size(0);
         if (w.size(1) * group != c) {
@@ -132,10 +138,7 @@ public final class ConvConverter implements OnnxConverter {
         Tensor w = op.input(inputs, 1, "W");
         Tensor b = OnnxOp.present(inputs, 2) ? inputs[2] : null;
         int n = checkRanks(op, x, w);
-        long group = op.attr("group", 1L);
-        if (group < 1) {
-            throw op.error("group must be >= 1, got " + group);
-        }
+        long group = group(op);
         long c = x.size(1);
         if (w.size(0) != c || c % group != 0) {
             throw op.error("weight W " + Arrays.toString(w.shape()) + " expects " + w.size(0)
