@@ -152,6 +152,15 @@ public record OnnxOp(String opType, String domain, String name, int opset, Map<S
         return attributes.containsKey(attribute) ? as(attribute, String[].class).clone() : otherwise;
     }
 
+    /** A 0/1 attribute (is_causal, layout, ...) as a boolean; any other value is an error naming the node. */
+    public boolean flag(String attribute, boolean otherwise) {
+        long v = attr(attribute, otherwise ? 1L : 0L);
+        if (v != 0 && v != 1) {
+            throw error(attribute + " must be 0 or 1, got " + v);
+        }
+        return v == 1;
+    }
+
     public INDArray tensorAttr(String attribute) {
         return as(attribute, INDArray.class);
     }

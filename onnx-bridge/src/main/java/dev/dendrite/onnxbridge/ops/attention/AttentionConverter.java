@@ -63,10 +63,7 @@ public final class AttentionConverter implements OnnxConverter {
         if (op.outputCount() > 4) {
             throw op.error("has at most 4 outputs, got " + op.outputCount());
         }
-        long causal = op.attr("is_causal", 0L);
-        if (causal != 0 && causal != 1) {
-            throw op.error("is_causal must be 0 or 1, got " + causal);
-        }
+        boolean isCausal = op.flag("is_causal", false);
         long mode = op.attr("qk_matmul_output_mode", 0L);
         if (mode < 0 || mode > 3) {
             throw op.error("qk_matmul_output_mode " + mode + " is not supported (0..3)");
@@ -225,7 +222,7 @@ public final class AttentionConverter implements OnnxConverter {
             raw = F.reshape(raw, 0, hq, -1, 0);
         }
         Tensor capped = softcap != 0 ? F.mul(F.tanh(F.mul(raw, 1.0 / softcap)), softcap) : raw;
-        Tensor bias = bias(op, mask, causal == 1, nonpad, dtype, batch, seqQ, total, past);
+        Tensor bias = bias(op, mask, isCausal, nonpad, dtype, batch, seqQ, total, past);
         Tensor logits = bias == null ? capped : F.add(capped, bias);
 
         // Rows the bias masks completely: softmax would give NaN; they are 0 instead (ONNX's reference).

@@ -19,11 +19,7 @@ public final class GruConverter implements OnnxConverter {
 
     @Override
     public Tensor[] convert(OnnxOp op, Tensor[] inputs) {
-        long lbr = op.attr("linear_before_reset", 0L);
-        if (lbr != 0 && lbr != 1) {
-            throw op.error("linear_before_reset must be 0 or 1, got " + lbr);
-        }
-        boolean linearBeforeReset = lbr == 1;
+        boolean linearBeforeReset = op.flag("linear_before_reset", false);
         return Recurrence.run(op, inputs, 3, 1, new String[] {"Sigmoid", "Tanh"}, new Recurrence.Cell() {
             @Override
             public Tensor inputBias(Tensor wb, Tensor rb) {

@@ -19,11 +19,7 @@ public final class LstmConverter implements OnnxConverter {
 
     @Override
     public Tensor[] convert(OnnxOp op, Tensor[] inputs) {
-        long inputForget = op.attr("input_forget", 0L);
-        if (inputForget != 0 && inputForget != 1) {
-            throw op.error("input_forget must be 0 or 1, got " + inputForget);
-        }
-        boolean coupled = inputForget == 1;
+        boolean coupled = op.flag("input_forget", false);
         return Recurrence.run(op, inputs, 4, 2, new String[] {"Sigmoid", "Tanh", "Tanh"}, new Recurrence.Cell() {
             @Override
             public Tensor inputBias(Tensor wb, Tensor rb) {

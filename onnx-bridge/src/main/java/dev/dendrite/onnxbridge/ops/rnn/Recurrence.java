@@ -56,10 +56,7 @@ final class Recurrence {
             default -> throw op.error("direction '" + direction + "' is not supported");
         };
         int dirs = reverse.length;
-        long layout = op.attr("layout", 0L);
-        if (layout != 0 && layout != 1) {
-            throw op.error("layout must be 0 or 1, got " + layout);
-        }
+        boolean batchFirst = op.flag("layout", false);
         if (op.outputCount() > states + 1) {
             throw op.error("declares " + op.outputCount() + " outputs, at most " + (states + 1) + " allowed");
         }
@@ -73,8 +70,8 @@ final class Recurrence {
         rank(op, w, 3, "W");
         rank(op, r, 3, "R");
         long[] xs = x.shape();
-        long seq = layout == 0 ? xs[0] : xs[1];
-        long batch = layout == 0 ? xs[1] : xs[0];
+        long seq = batchFirst ? xs[1] : xs[0];
+        long batch = batchFirst ? xs[0] : xs[1];
         long input = xs[2];
         long hidden = op.has("hidden_size") ? op.attr("hidden_size", 0L) : r.size(2);
         if (hidden <= 0 || hidden != r.size(2)) {
@@ -87,7 +84,7 @@ final class Recurrence {
         if (seq == 0 || batch == 0 || input == 0) {
             throw op.error("empty X " + Arrays.toString(xs) + " is not supported");
         }
-        if (layout == 1) {
+        if (batchFirst) {
             x = F.permute(x, 1, 0, 2);
         }
         Tensor b = optional(op, in, 3, x, "B", dirs, 2 * gh);
@@ -95,9 +92,9 @@ final class Recurrence {
         Tensor[] init = new Tensor[states];
         for (int s = 0; s < states; s++) {
             String what = s == 0 ? "initial_h" : "initial_c";
-            init[s] = layout == 0 ? optional(op, in, 5 + s, x, what, dirs, batch, hidden)
-                    : optional(op, in, 5 + s, x, what, batch, dirs, hidden);
-            if (init[s] != null && layout == 1) {
+            init[s] = batchFirst ? optional(op, in, 5 + s, x, what, batch, dirs, hidden)
+                    : optional(op, in, 5 + s, x, what, dirs, batch, hidden);
+            if (init[s] != null && batchFirst) {
                 init[s] = F.permute(init[s], 1, 0, 2);
             }
         }
@@ -145,11 +142,11 @@ final class Recurrence {
         Tensor[] out = new Tensor[op.outputCount()];
         if (out.length > 0) {
             Tensor y = dirs == 1 ? ys[0] : F.concat(1, ys);
-            out[0] = layout == 0 ? y : F.permute(y, 2, 0, 1, 3);
+            out[0] = batchFirst ? F.permute(y, 2, 0, 1, 3) : y;
         }
         for (int s = 0; s < states && s + 1 < out.length; s++) {
             Tensor f = dirs == 1 ? finals[s][0] : F.concat(0, finals[s]);
-            out[s + 1] = layout == 0 ? f : F.permute(f, 1, 0, 2);
+            out[s + 1] = batchFirst ? F.permute(f, 1, 0, 2) : f;
         }
         return out;
     }
