@@ -20,6 +20,11 @@ public final class Sequential extends Module {
         this(List.of(layers), null);
     }
 
+    /** The layers in order (a view). */
+    public java.util.List<Layer> layers() {
+        return java.util.List.copyOf(children().values());
+    }
+
     @Override
     protected Tensor call(Tensor[] inputs) {
         Tensor[] x = inputs;

@@ -105,6 +105,42 @@ final class Activations {
         }
     }
 
+    static final class Cos extends Unary {
+        Cos() {
+            super("cos");
+        }
+
+        INDArray apply(INDArray x) {
+            return Transforms.cos(x, true);
+        }
+
+        INDArray derivative() {
+            return Transforms.sin(x, true).negi();
+        }
+
+        String onnxOp() {
+            return "Cos";
+        }
+    }
+
+    static final class Sin extends Unary {
+        Sin() {
+            super("sin");
+        }
+
+        INDArray apply(INDArray x) {
+            return Transforms.sin(x, true);
+        }
+
+        INDArray derivative() {
+            return Transforms.cos(x, true);
+        }
+
+        String onnxOp() {
+            return "Sin";
+        }
+    }
+
     static final class Tanh extends Unary {
         Tanh() {
             super("tanh");

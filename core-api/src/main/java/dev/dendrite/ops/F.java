@@ -75,6 +75,14 @@ public final class F {
         return new Activations.Neg().apply1(x);
     }
 
+    public static Tensor cos(Tensor x) {
+        return new Activations.Cos().apply1(x);
+    }
+
+    public static Tensor sin(Tensor x) {
+        return new Activations.Sin().apply1(x);
+    }
+
     public static Tensor tanh(Tensor x) {
         return new Activations.Tanh().apply1(x);
     }

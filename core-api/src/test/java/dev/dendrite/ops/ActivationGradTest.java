@@ -25,6 +25,8 @@ class ActivationGradTest {
                 Arguments.of("exp", (UnaryOperator<Tensor>) F::exp, NO_KINKS),
                 Arguments.of("neg", (UnaryOperator<Tensor>) F::neg, NO_KINKS),
                 Arguments.of("tanh", (UnaryOperator<Tensor>) F::tanh, NO_KINKS),
+                Arguments.of("cos", (UnaryOperator<Tensor>) F::cos, NO_KINKS),
+                Arguments.of("sin", (UnaryOperator<Tensor>) F::sin, NO_KINKS),
                 Arguments.of("sigmoid", (UnaryOperator<Tensor>) F::sigmoid, NO_KINKS),
                 Arguments.of("gelu", (UnaryOperator<Tensor>) F::gelu, NO_KINKS),
                 Arguments.of("softplus", (UnaryOperator<Tensor>) F::softplus, NO_KINKS),

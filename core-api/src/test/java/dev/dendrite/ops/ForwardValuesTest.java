@@ -48,6 +48,8 @@ class ForwardValuesTest {
         assertValues(F.abs(vector(-3, 0, 2)), EPS, 3, 0, 2);
         assertValues(F.neg(vector(1, -2)), EPS, -1, 2);
         assertValues(F.tanh(vector(0, 0.5)), EPS, 0, 0.46211715726000974);
+        assertValues(F.cos(vector(0, 0.5)), EPS, 1, 0.8775825618903728);
+        assertValues(F.sin(vector(0, 0.5)), EPS, 0, 0.479425538604203);
         assertValues(F.sigmoid(vector(0, 2)), EPS, 0.5, 0.8807970779778823);
     }
 

@@ -88,10 +88,13 @@ class OnnxExportTest {
 
     @Test
     void plainElementwiseOpsHaveNoAttributes() {
-        Map<String, Function> ops = Map.of("Exp", new Activations.Exp(), "Log", new Activations.Log(),
-                "Sqrt", new Activations.Sqrt(), "Abs", new Activations.Abs(), "Neg", new Activations.Neg(),
-                "Tanh", new Activations.Tanh(), "Sigmoid", new Activations.Sigmoid(), "Relu", new Activations.Relu(),
-                "Softplus", new Activations.Softplus(), "Softsign", new Activations.Softsign());
+        Map<String, Function> ops = Map.ofEntries(Map.entry("Exp", new Activations.Exp()),
+                Map.entry("Log", new Activations.Log()), Map.entry("Sqrt", new Activations.Sqrt()),
+                Map.entry("Abs", new Activations.Abs()), Map.entry("Neg", new Activations.Neg()),
+                Map.entry("Tanh", new Activations.Tanh()), Map.entry("Sigmoid", new Activations.Sigmoid()),
+                Map.entry("Relu", new Activations.Relu()), Map.entry("Softplus", new Activations.Softplus()),
+                Map.entry("Softsign", new Activations.Softsign()), Map.entry("Cos", new Activations.Cos()),
+                Map.entry("Sin", new Activations.Sin()));
         for (Map.Entry<String, Function> e : ops.entrySet()) {
             OnnxNode n = single(export(e.getValue(), 17, vector(1, 2)), e.getKey());
             assertEquals(List.of("x0"), n.inputs());
