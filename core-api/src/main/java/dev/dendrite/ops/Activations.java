@@ -60,8 +60,11 @@ final class Activations {
             return Transforms.sqrt(x, true);
         }
 
+        /** 1/(2√x), and 0 at x = 0 where the slope is infinite (see {@code Binary.Pow}'s gradient). */
         INDArray derivative() {
-            return y.mul(2.0).rdivi(1.0);
+            INDArray d = y.mul(2.0).rdivi(1.0);
+            BooleanIndexing.replaceWhere(d, 0.0, Conditions.isInfinite());
+            return d;
         }
 
         String onnxOp() {

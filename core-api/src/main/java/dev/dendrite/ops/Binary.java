@@ -135,6 +135,9 @@ abstract class Binary extends Function {
             // b * a^(b-1), written as b * y / a would divide by zero at a = 0.
             INDArray bMinus1 = b.sub(1.0);
             INDArray p = Arr.binary("Pow", a, bMinus1);
+            // For b < 1 the slope at a = 0 is infinite; take 0 there (the subgradient PyTorch's norm and cdist
+            // use), so that a distance ‖x − c‖ = (Σ(x − c)²)^½ at x = c gives 0, not 0·∞ = NaN.
+            BooleanIndexing.replaceWhere(p, 0.0, Conditions.isInfinite());
             return Arr.mul(g, Arr.mul(b, p));
         }
 

@@ -65,6 +65,22 @@ class ActivationGradTest {
     }
 
     @Test
+    void aEuclideanDistanceOfZeroHasAZeroGradientNotNaN() {
+        // ‖x − c‖ as PyTorch's cdist/norm export it: (Σ(x − c)²)^½ or Sqrt(Σ(x − c)²). At x = c the slope of
+        // the root is infinite and that of the square 0; PyTorch's own backward gives 0 there, and so do we.
+        Tensor x = leafOf(new double[] {1, 2, 3, 4}, 2, 2);
+        Tensor c = Tensor.of(org.nd4j.linalg.factory.Nd4j.createFromArray(new double[][] {{1, 2}, {0, 0}}));
+        Tensor d2 = F.sum(F.pow(F.sub(x, c), 2.0), false, 1);
+        F.sum(F.add(F.pow(d2, 0.5), F.sqrt(d2)), false, 0).backward();
+        org.nd4j.linalg.api.ndarray.INDArray g = x.grad();
+        org.junit.jupiter.api.Assertions.assertEquals(0.0, g.getDouble(0, 0), 0.0);
+        org.junit.jupiter.api.Assertions.assertEquals(0.0, g.getDouble(0, 1), 0.0);
+        // Elsewhere the usual 2·(x − c)/‖x − c‖: row 1 is (3, 4) at distance 5.
+        org.junit.jupiter.api.Assertions.assertEquals(2 * 3 / 5.0, g.getDouble(1, 0), 1e-12);
+        org.junit.jupiter.api.Assertions.assertEquals(2 * 4 / 5.0, g.getDouble(1, 1), 1e-12);
+    }
+
+    @Test
     void softplusGradientAtLargeMagnitudes() {
         // Separately: with softplus(50) = 50 in the same loss, rounding at 50 would swamp the 1e-22 slopes.
         Tensor neg = leafOf(new double[] {-50, -20, -1}, 3);
