@@ -32,11 +32,14 @@ the outputs and the loss with PyTorch's, and checks the stored gradients against
 central finite differences of that interpreter.
 
 Rerun (from the repository root; needs Debian's python3-torch and python3-onnx):
-    /usr/bin/python3 onnx-bridge/src/test/python/make_fixtures.py
+    /usr/bin/python3 onnx-bridge/src/test/python/make_fixtures.py [NAME ...]
+With names, only those fixtures are (re)made and checked; README.md keeps the other
+fixtures' sections as they are (so adding a fixture does not rewrite the others' files).
 
 The Java build never runs this script; its outputs are committed.
 """
 
+import math
 import os
 import sys
 import warnings
@@ -78,6 +81,64 @@ class Unflatten(nn.Module):
 
     def forward(self, x):
         return x.reshape((-1,) + self.shape)
+
+
+class RbfBroadcast(nn.Module):
+    """Gaussian RBF by broadcasting, width as a log-parameter, then a Linear head.
+
+    phi_j(x) = exp(-exp(log_gamma_j) * ||x - c_j||^2).
+    """
+
+    def __init__(self, features, centres, outputs):
+        super().__init__()
+        self.centres = nn.Parameter(torch.randn(centres, features))
+        self.log_gamma = nn.Parameter(torch.full((centres,), math.log(1.0 / features)))
+        self.head = nn.Linear(centres, outputs)
+
+    def forward(self, x):
+        d2 = (x.unsqueeze(1) - self.centres.unsqueeze(0)).pow(2).sum(-1)
+        return self.head(torch.exp(-torch.exp(self.log_gamma) * d2))
+
+
+class RbfCdist(nn.Module):
+    """Gaussian RBF on torch.cdist with a width sigma per centre: exp(-cdist(x, c)^2 * (1 / (2 sigma^2)))."""
+
+    def __init__(self, features, centres, outputs):
+        super().__init__()
+        self.centres = nn.Parameter(torch.randn(centres, features))
+        self.sigma = nn.Parameter(torch.full((centres,), math.sqrt(features)))
+        self.head = nn.Linear(centres, outputs)
+
+    def forward(self, x):
+        return self.head(torch.exp(-torch.cdist(x, self.centres) ** 2 * (1 / (2 * self.sigma ** 2))))
+
+
+class RbfNorm(nn.Module):
+    """Gaussian RBF on Tensor.norm(p=2) (ReduceL2) with one scalar length scale."""
+
+    def __init__(self, features, centres, outputs):
+        super().__init__()
+        self.centres = nn.Parameter(torch.randn(centres, features))
+        self.length_scale = nn.Parameter(torch.tensor(math.sqrt(2.0 * features)))
+        self.head = nn.Linear(centres, outputs)
+
+    def forward(self, x):
+        dist = (x[:, None, :] - self.centres[None]).norm(p=2, dim=-1)
+        return self.head(torch.exp(-(dist / self.length_scale) ** 2))
+
+
+class RandomFourierFeatures(nn.Module):
+    """sqrt(2/D) cos(x W^T + b) with W ~ N(0, 1/l^2), b ~ U[0, 2 pi) as buffers, then a Linear head."""
+
+    def __init__(self, features, dim, outputs, length_scale):
+        super().__init__()
+        self.register_buffer("W", torch.randn(dim, features) / length_scale)
+        self.register_buffer("b", 2 * math.pi * torch.rand(dim))
+        self.scale = math.sqrt(2.0 / dim)
+        self.head = nn.Linear(dim, outputs)
+
+    def forward(self, x):
+        return self.head(self.scale * torch.cos(x @ self.W.T + self.b))
 
 
 def _perturb_vectors(model, gen_scale=0.1):
@@ -167,6 +228,43 @@ def build_convtranspose_generator():
                             "ConvTranspose2d(8,1,4,stride=2,padding=1) -> Sigmoid")
 
 
+def build_rbf_broadcast():
+    model = RbfBroadcast(16, 8, 3)
+    x = torch.randn(5, 16)
+    return dict(model=model, inputs=[x], loss="cross_entropy",
+                target=torch.randint(0, 3, (5,), dtype=torch.int64),
+                description="Gaussian RBF, 8 centres in R^16: exp(-exp(log_gamma) * "
+                            "(x.unsqueeze(1) - centres.unsqueeze(0)).pow(2).sum(-1)) -> Linear(8,3)")
+
+
+def build_rbf_cdist():
+    model = RbfCdist(20, 12, 4)
+    x = torch.randn(6, 20)
+    return dict(model=model, inputs=[x], loss="mse", target=torch.randn(6, 4),
+                description="Gaussian RBF, 12 centres in R^20: exp(-torch.cdist(x, centres) ** 2 * "
+                            "(1 / (2 * sigma ** 2))), sigma per centre -> Linear(12,4)")
+
+
+def build_rbf_norm():
+    model = RbfNorm(16, 10, 3)
+    x = torch.randn(4, 16)
+    with torch.no_grad():
+        model.centres[3] = x[1]  # an input on a centre: distance exactly 0 (centres drawn from the data)
+    return dict(model=model, inputs=[x], loss="cross_entropy",
+                target=torch.randint(0, 3, (4,), dtype=torch.int64),
+                description="Gaussian RBF, 10 centres in R^16, centre 3 = input row 1 (a zero distance): "
+                            "exp(-((x[:, None] - centres[None]).norm(p=2, dim=-1) / length_scale) ** 2), "
+                            "scalar length_scale -> Linear(10,3)")
+
+
+def build_rff_cos():
+    model = RandomFourierFeatures(16, 12, 3, length_scale=4.0)
+    x = torch.randn(5, 16)
+    return dict(model=model, inputs=[x], loss="mse", target=torch.randn(5, 3),
+                description="random Fourier features: sqrt(2/12) * cos(x @ W.T + b), W [12,16] ~ N(0, 1/16) "
+                            "and b [12] ~ U[0, 2 pi) as buffers -> Linear(12,3)")
+
+
 BUILDERS = [
     ("mlp", build_mlp),
     ("cnn_bn", build_cnn_bn),
@@ -174,6 +272,10 @@ BUILDERS = [
     ("gru", build_gru),
     ("transformer_block", build_transformer_block),
     ("convtranspose_generator", build_convtranspose_generator),
+    ("rbf_broadcast", build_rbf_broadcast),
+    ("rbf_cdist", build_rbf_cdist),
+    ("rbf_norm", build_rbf_norm),
+    ("rff_cos", build_rff_cos),
 ]
 
 
@@ -620,6 +722,27 @@ def _run_node(node, ins):
         return [ins[0] / ins[1]]
     if op == "Sqrt":
         return [np.sqrt(ins[0])]
+    if op == "Pow":
+        return [np.power(ins[0], ins[1])]
+    if op == "Neg":
+        return [-ins[0]]
+    if op == "Exp":
+        return [np.exp(ins[0])]
+    if op == "Cos":
+        return [np.cos(ins[0])]
+    if op == "Reciprocal":
+        return [1.0 / ins[0]]
+    if op in ("ReduceSum", "ReduceL2"):
+        # Axes: an input (ReduceSum from opset 13) or an attribute (ReduceL2 before opset 18).
+        axes = ins[1] if len(ins) > 1 and ins[1] is not None else a.get("axes")
+        if axes is None or len(axes) == 0:
+            assert not a.get("noop_with_empty_axes", 0)
+            axes = range(ins[0].ndim)
+        axes = tuple(int(v) % ins[0].ndim for v in np.atleast_1d(axes))
+        keep = bool(a.get("keepdims", 1))
+        if op == "ReduceSum":
+            return [np.sum(ins[0], axis=axes, keepdims=keep)]
+        return [np.sqrt(np.sum(np.square(ins[0]), axis=axes, keepdims=keep))]
     if op == "MatMul":
         return [np.matmul(ins[0], ins[1])]
     if op == "Gemm":
@@ -775,7 +898,10 @@ def check_fixture(name):
 
 # --------------------------------------------------------------------------- README
 
-def write_readme(infos):
+def write_readme(infos, keep=None):
+    """README.md: the common text, then one section per fixture in BUILDERS order. Fixtures not in
+    `infos` keep their section from `keep` (name -> text) when it has one."""
+    keep = keep or {}
     lines = [
         "# ONNX test fixtures",
         "",
@@ -814,12 +940,24 @@ def write_readme(infos):
         "LayerNormalization; Shape/Gather/Div/Cast/Mul/Unsqueeze/Concat compute the dynamic shapes."
         % torch.__version__,
         "",
+        "RBF / random-feature fixtures: `rbf_broadcast` exports as Unsqueeze/Sub/Pow/ReduceSum then "
+        "Exp/Neg/Mul; `rbf_cdist` (torch.cdist, p=2) as Sub/Pow/ReduceSum/Pow(1/p) then Pow 2, with "
+        "Reciprocal for `1 / (2 * sigma ** 2)`; `rbf_norm` (`Tensor.norm(p=2, dim=-1)`) as ReduceL2, and one "
+        "of its inputs sits exactly on a centre, so a distance is 0 (PyTorch's norm gives that term gradient 0); "
+        "`rff_cos` as Transpose/MatMul/Add/Cos, with the random W and b as buffers (initializers with gradients).",
+        "",
         "The script checks each fixture by running `model.onnx` with a small float64 NumPy interpreter "
         "(and with onnx.reference when the onnx version has it), comparing output and loss, and comparing "
         "every stored gradient with a central finite difference.",
         "",
     ]
-    for info in infos:
+    fresh = {info["name"]: info for info in infos}
+    for name, _ in BUILDERS:
+        if name not in fresh:
+            if name in keep:
+                lines += keep[name].rstrip("\n").split("\n") + [""]
+            continue
+        info = fresh[name]
         lines += [
             "## `%s`" % info["name"],
             "",
@@ -838,11 +976,30 @@ def write_readme(infos):
         f.write("\n".join(lines))
 
 
-def main():
+def readme_sections():
+    """The current README.md's per-fixture sections as {name: text}, kept for fixtures not remade."""
+    path = os.path.join(FIXTURES, "README.md")
+    old = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            text = f.read()
+        for chunk in text.split("\n## `")[1:]:
+            name = chunk.split("`", 1)[0]
+            old[name] = "## `" + chunk.rstrip("\n") + "\n"
+    return old
+
+
+def main(argv):
     torch.set_num_threads(1)  # deterministic reductions
     os.makedirs(FIXTURES, exist_ok=True)
+    known = [n for n, _ in BUILDERS]
+    unknown = [n for n in argv if n not in known]
+    if unknown:
+        print("unknown fixture(s) %s; known: %s" % (unknown, known))
+        return 2
+    selected = [(n, b) for n, b in BUILDERS if not argv or n in argv]
     infos = []
-    for name, builder in BUILDERS:
+    for name, builder in selected:
         info = make_fixture(name, builder)
         infos.append(info)
         used_ref, worst = check_fixture(name)
@@ -853,9 +1010,9 @@ def main():
         for n, shape, desc, names in info["inits"]:
             extra = "" if desc == "identity" and names == [n] else "  <- %s of %s" % (desc, names)
             print("   init %s %s%s" % (n, shape, extra))
-    write_readme(infos)
+    write_readme(infos, keep=readme_sections() if argv else {})
     print("wrote", FIXTURES)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -86,7 +86,12 @@ class OnnxCommandsTest {
         try (Stream<Path> s = Files.list(FIXTURES)) {
             fixtures = s.filter(p -> Files.isRegularFile(p.resolve("model.onnx"))).sorted().toList();
         }
-        assertTrue(fixtures.size() >= 6, "fixtures: " + fixtures);
+        assertTrue(fixtures.size() >= 10, "fixtures: " + fixtures);
+        // Issue 9: PyTorch RBF / random-feature exports (broadcast, cdist + Reciprocal, norm = ReduceL2 with a
+        // zero distance, cos) must be among them.
+        List<String> names = fixtures.stream().map(p -> p.getFileName().toString()).toList();
+        assertTrue(names.containsAll(List.of("rbf_broadcast", "rbf_cdist", "rbf_norm", "rff_cos")),
+                "fixtures: " + names);
         List<String> report = new ArrayList<>();
         for (Path f : fixtures) {
             String name = f.getFileName().toString();
@@ -108,6 +113,14 @@ class OnnxCommandsTest {
                 expectedGrads = s.filter(p -> p.getFileName().toString().startsWith("grad_")).sorted().toList();
             }
             assertTrue(expectedGrads.size() >= 2, name + ": no gradients in the fixture");
+            // Every gradient onnx-grad writes (each float initializer and the input) is one PyTorch's fixture has.
+            try (Stream<Path> s = Files.list(out.resolve("grad"))) {
+                assertEquals(expectedGrads.stream().map(p -> p.getFileName().toString()).sorted().toList(),
+                        s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("grad_")).sorted().toList(),
+                        name + ": gradients written vs in the fixture");
+            }
+            assertTrue(expectedGrads.stream().anyMatch(p -> p.getFileName().toString().equals("grad_input_0.pb")),
+                    name + ": no input gradient in the fixture");
             for (Path g : expectedGrads) {
                 Path ours = out.resolve("grad").resolve(g.getFileName());
                 assertTrue(Files.exists(ours), name + ": onnx-grad wrote no " + g.getFileName());

@@ -9,17 +9,23 @@ import java.util.Set;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * ReduceSum, ReduceMean, ReduceProd, ReduceMin, ReduceMax and ReduceLogSumExp. Axes are an attribute
- * until opset 12 (ReduceSum) or 17 (the others) and an optional input after; no axes means all of them,
- * or nothing at all with {@code noop_with_empty_axes}. Reducing an empty set gives the reduction's
- * identity: 0 for sum, 1 for prod, −inf for max and log-sum-exp, +inf for min, NaN for mean.
+ * ReduceSum, ReduceMean, ReduceProd, ReduceMin, ReduceMax, ReduceLogSumExp, and the norms ReduceL1 (Σ|x|),
+ * ReduceL2 (√Σx²), ReduceSumSquare (Σx²) and ReduceLogSum (log Σx). Axes are an attribute until opset 12
+ * (ReduceSum) or 17 (the others) and an optional input after; no axes means all of them, or nothing at all
+ * with {@code noop_with_empty_axes} (the norms then still apply their elementwise part, |x|, |x|, x² and
+ * log x, as ONNX's reference does). Reducing an empty set gives the reduction's identity: 0 for sum and
+ * the norms, 1 for prod, −inf for max, log-sum-exp and log-sum, +inf for min, NaN for mean.
+ *
+ * <p>ReduceL2's gradient where the norm is 0 is 0 (PyTorch's {@code norm} backward), not 0·∞ = NaN.
  */
 public final class ReduceConverter implements OnnxConverter {
     @Override
     public Set<String> opTypes() {
-        return Set.of("ReduceSum", "ReduceMean", "ReduceProd", "ReduceMin", "ReduceMax", "ReduceLogSumExp");
+        return Set.of("ReduceSum", "ReduceMean", "ReduceProd", "ReduceMin", "ReduceMax", "ReduceLogSumExp",
+                "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum");
     }
 
     @Override
@@ -31,7 +37,7 @@ public final class ReduceConverter implements OnnxConverter {
         if (op.opset() >= axesInputFrom) {
             requested = OnnxOp.present(inputs, 1) ? op.longs(inputs, 1, "axes") : new long[0];
             if (requested.length == 0 && op.attr("noop_with_empty_axes", 0L) != 0) {
-                return MathSupport.one(op, x);
+                return MathSupport.one(op, elementwise(op, x));
             }
         } else {
             requested = op.attr("axes", new long[0]);
@@ -58,7 +64,7 @@ public final class ReduceConverter implements OnnxConverter {
             throw MathSupport.unsupportedType(op, x);
         }
         if (rank == 0 || axes.length == 0) {
-            return MathSupport.one(op, x);
+            return MathSupport.one(op, elementwise(op, x));
         }
         if (x.data().isEmpty()) {
             // Nothing to reduce natively: the output is the identity of the reduction (or itself empty).
@@ -73,9 +79,55 @@ public final class ReduceConverter implements OnnxConverter {
             case "ReduceProd" -> F.prod(x, keepDims, axes);
             case "ReduceMin" -> F.min(x, keepDims, axes);
             case "ReduceMax" -> F.max(x, keepDims, axes);
-            default -> F.logSumExp(x, keepDims, axes);
+            case "ReduceLogSumExp" -> F.logSumExp(x, keepDims, axes);
+            case "ReduceL1" -> F.sum(F.abs(x), keepDims, axes);
+            case "ReduceSumSquare" -> F.sum(F.mul(x, x), keepDims, axes);
+            case "ReduceL2" -> sqrtZeroSafe(F.sum(F.mul(x, x), keepDims, axes));
+            case "ReduceLogSum" -> F.log(F.sum(x, keepDims, axes));
+            default -> throw op.error("unknown reduction");
         };
         return MathSupport.one(op, y);
+    }
+
+    /**
+     * √s for a sum of squares s ≥ 0, whose gradient is 0 where s = 0 (there every summed x is 0, so the
+     * subgradient PyTorch's norm uses is 0): √(s + m) − m with m = [s = 0] a constant, which is √s
+     * everywhere and has a finite derivative where s = 0.
+     */
+    static Tensor sqrtZeroSafe(Tensor s) {
+        INDArray zero = s.data().isEmpty() ? null : s.data().eq(0.0);
+        if (zero == null || !zero.any()) {
+            return F.sqrt(s);
+        }
+        Tensor mask = Tensor.of(zero.castTo(s.dtype()));
+        return F.sub(F.sqrt(F.add(s, mask)), mask);
+    }
+
+    /** The reduction of a single element (nothing reduced): x itself, or the norms' elementwise part. */
+    private static Tensor elementwise(OnnxOp op, Tensor x) {
+        String type = op.opType();
+        boolean norm = type.equals("ReduceL1") || type.equals("ReduceL2") || type.equals("ReduceSumSquare")
+                || type.equals("ReduceLogSum");
+        if (!norm) {
+            return x;
+        }
+        if (x.dtype() == DataType.BOOL || !x.dtype().isNumerical()) {
+            throw MathSupport.unsupportedType(op, x);
+        }
+        if (!MathSupport.floating(x)) {
+            INDArray d = x.data().castTo(DataType.DOUBLE);
+            INDArray y = switch (type) {
+                case "ReduceSumSquare" -> d.mul(d);
+                case "ReduceLogSum" -> Transforms.log(d, false);
+                default -> Transforms.abs(d, false);
+            };
+            return Tensor.of(y.castTo(x.dtype()));
+        }
+        return switch (type) {
+            case "ReduceSumSquare" -> F.mul(x, x);
+            case "ReduceLogSum" -> F.log(x);
+            default -> F.abs(x);
+        };
     }
 
     private static long[] dropped(long[] shape, int[] axes) {
@@ -98,7 +150,7 @@ public final class ReduceConverter implements OnnxConverter {
         }
         boolean fp = type.isFPType();
         double v = switch (op.opType()) {
-            case "ReduceSum" -> 0;
+            case "ReduceSum", "ReduceL1", "ReduceL2", "ReduceSumSquare" -> 0;
             case "ReduceProd" -> 1;
             case "ReduceMean" -> Double.NaN;
             case "ReduceMin" -> fp ? Double.POSITIVE_INFINITY : Double.NaN;
@@ -117,6 +169,14 @@ public final class ReduceConverter implements OnnxConverter {
             case "ReduceProd" -> x.prod(keepDims, axes);
             case "ReduceMin" -> x.min(keepDims, axes);
             case "ReduceMax" -> x.max(keepDims, axes);
+            case "ReduceL1" -> Transforms.abs(x, true).sum(keepDims, axes);
+            case "ReduceSumSquare" -> x.mul(x).sum(keepDims, axes);
+            // In float64 (exact below 2^53), truncated back to the input's dtype like ONNX's reference.
+            case "ReduceL2" -> {
+                INDArray d = x.castTo(DataType.DOUBLE);
+                yield Transforms.sqrt(d.mul(d).sum(keepDims, axes), false);
+            }
+            case "ReduceLogSum" -> Transforms.log(x.castTo(DataType.DOUBLE).sum(keepDims, axes), false);
             default -> throw op.error("dtype " + x.dataType().name().toLowerCase() + " is not supported");
         };
         return y.reshape('c', outShape).castTo(x.dataType());
