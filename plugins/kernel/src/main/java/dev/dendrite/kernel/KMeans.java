@@ -98,31 +98,27 @@ public final class KMeans {
         c.getRow(0).assign(x.getRow(rng.nextInt((int) n)));
         INDArray nearest = SquaredDistances.of(x, xx, c.getRow(0).reshape(1, d)).reshape(n);
         for (int j = 1; j < k; j++) {
-            INDArray cum = nearest.castTo(DataType.DOUBLE).cumsum(0);
-            double total = cum.getDouble(n - 1);
-            INDArray best = null;
-            double bestPotential = Double.POSITIVE_INFINITY;
-            long bestPick = 0;
+            // Draw by binary search in the cumulative mass (ND4J's comparison-and-count would cost a bool
+            // array and a cast per draw, ~10 ms each).
+            double[] cum = nearest.castTo(DataType.DOUBLE).cumsum(0).toDoubleVector();
+            double total = cum[cum.length - 1];
+            int[] picks = new int[trials];
             for (int t = 0; t < trials; t++) {
-                long pick;
-                if (!(total > 0)) {
-                    pick = rng.nextInt((int) n); // every point already is a seed
+                if (total > 0) {
+                    int at = java.util.Arrays.binarySearch(cum, rng.nextDouble() * total);
+                    picks[t] = Math.min((int) n - 1, at >= 0 ? at + 1 : -at - 1);
                 } else {
-                    // The first index whose cumulative mass exceeds u: a native count, not a loop over points.
-                    pick = Math.min(n - 1, cum.lte(rng.nextDouble() * total).castTo(DataType.INT64).sumNumber()
-                            .longValue());
-                }
-                INDArray candidate = Transforms.min(nearest, SquaredDistances.of(x, xx, x.getRow(pick).reshape(1, d))
-                        .reshape(n), true);
-                double potential = candidate.sumNumber().doubleValue();
-                if (potential < bestPotential) {
-                    bestPotential = potential;
-                    best = candidate;
-                    bestPick = pick;
+                    picks[t] = rng.nextInt((int) n); // every point already is a seed
                 }
             }
-            c.getRow(j).assign(x.getRow(bestPick));
-            nearest = best;
+            // All candidates' distances in one GEMM [n, trials]; min(d, nearest) = nearest + min(d − nearest, 0)
+            // with column-vector broadcasts; each candidate's potential is a column sum.
+            INDArray col = nearest.reshape(n, 1);
+            INDArray candidates = SquaredDistances.of(x, xx, Nd4j.pullRows(x, 1, picks)).subiColumnVector(col);
+            candidates = Transforms.min(candidates, 0.0, false).addiColumnVector(col);
+            int best = Nd4j.argMin(candidates.sum(0)).getInt(0);
+            c.getRow(j).assign(x.getRow(picks[best]));
+            nearest = candidates.getColumn(best).dup().reshape(n);
         }
         return c;
     }

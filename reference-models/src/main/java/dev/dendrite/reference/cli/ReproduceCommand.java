@@ -1,10 +1,17 @@
 package dev.dendrite.reference.cli;
 
+import dev.dendrite.reference.data.FashionMnist;
 import dev.dendrite.reference.models.ReferenceModel;
 import dev.dendrite.reference.models.ReferenceModels;
+import dev.dendrite.reference.models.Study;
+import dev.dendrite.reference.run.Datasets;
 import dev.dendrite.reference.run.Experiment;
+import dev.dendrite.tensor.DendriteException;
 import dev.dendrite.train.TrainingSpec;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,7 +21,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "reproduce", mixinStandardHelpOptions = true,
         description = "Train a reference model and compare with its published accuracy.")
 final class ReproduceCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "MODEL", description = "The model to reproduce: lenet5, mlp.")
+    @Parameters(paramLabel = "MODEL", description = "The model to reproduce: lenet5, mlp, rff, elm, rbf-net.")
     String model;
 
     @Mixin
@@ -22,6 +29,10 @@ final class ReproduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Optional<Study> study = ReferenceModels.study(model);
+        if (study.isPresent()) {
+            return runStudy(study.get());
+        }
         ReferenceModel m = ReferenceModels.get(model);
         TrainingSpec spec = options.apply(m.spec());
         PrintStream console = System.out;
@@ -30,6 +41,24 @@ final class ReproduceCommand implements Callable<Integer> {
                 m.paperSource(), options.data, options.out.resolve(model), options.resume).run(console);
         console.printf("%n%-10s %s  (%s)%n", "paper", m.paperFigure(), m.paperSource());
         console.printf("%-10s %.4f  (epoch %d, %s)%n", "Dendrite", o.accuracy(), o.state().epoch(), o.data());
+        return 0;
+    }
+
+    private int runStudy(Study s) {
+        if (options.resume != null || options.validationSplit != null) {
+            throw new DendriteException(s.name() + " is a study of several models: --resume and "
+                    + "--validation-split do not apply to it");
+        }
+        PrintStream console = System.out;
+        console.println(s.title());
+        FashionMnist data = Datasets.load("fashion-mnist", options.data);
+        console.println("data: " + data.description());
+        Path out = options.out.resolve(model);
+        List<String> summary = s.run(new Study.Context(data, options.data, out,
+                options.seed == null ? TrainingSpec.DEFAULT_SEED : options.seed, options.epochs, console));
+        console.println();
+        summary.forEach(console::println);
+        console.println("wrote " + out + "/report.md");
         return 0;
     }
 }

@@ -19,6 +19,7 @@ import dev.dendrite.train.MetricsCsv;
 import dev.dendrite.train.Runs;
 import dev.dendrite.train.Trainer;
 import dev.dendrite.train.TrainingDivergedException;
+import dev.dendrite.train.TrainingListener;
 import dev.dendrite.train.TrainingModule;
 import dev.dendrite.train.TrainingRun;
 import dev.dendrite.train.TrainingSpec;
@@ -27,6 +28,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One training run from the command line, fresh or resumed, with everything it writes to the out dir:
@@ -34,9 +37,16 @@ import java.nio.file.Path;
  * report.md.
  *
  * @param paperAccuracy the published figure (one value or a band), empty when there is none
+ * @param listeners run-specific listeners besides progress, metrics and checkpoints (e.g. a data-dependent
+ *     initialisation at the start of a fresh run)
  */
 public record Experiment(String title, String command, TrainingSpec spec, double[] paperAccuracy, String paperSource,
-        Path dataDir, Path out, Path resume) {
+        Path dataDir, Path out, Path resume, List<TrainingListener> listeners) {
+
+    public Experiment(String title, String command, TrainingSpec spec, double[] paperAccuracy, String paperSource,
+            Path dataDir, Path out, Path resume) {
+        this(title, command, spec, paperAccuracy, paperSource, dataDir, out, resume, List.of());
+    }
 
     /** What the run reached. */
     public record Outcome(TrainingState state, String data) {
@@ -49,15 +59,22 @@ public record Experiment(String title, String command, TrainingSpec spec, double
     public Outcome run(PrintStream console) {
         FashionMnist data = Datasets.load(spec.data(), dataDir);
         console.println("data: " + data.description());
+        return run(data, console);
+    }
+
+    /** As {@link #run(PrintStream)} on data already loaded (a study running several models shares it). */
+    public Outcome run(FashionMnist data, PrintStream console) {
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
             throw new DendriteException(out + ": cannot create the output directory: " + e.getMessage(), e);
         }
         Path checkpoint = out.resolve("checkpoint.zip");
+        List<TrainingListener> all = new ArrayList<>(List.of(new ProgressBarListener(console),
+                new MetricsCsv(out.resolve("metrics.csv")), new CheckpointWriter(checkpoint)));
+        all.addAll(listeners);
         Injector injector = Guice.createInjector(new DendriteModule(Settings.defaults().withSeed(spec.seed())),
-                new TrainingModule(new ProgressBarListener(console), new MetricsCsv(out.resolve("metrics.csv")),
-                        new CheckpointWriter(checkpoint)));
+                new TrainingModule(all.toArray(TrainingListener[]::new)));
         LayerContext ctx = injector.getInstance(LayerContext.class);
         Registries registries = injector.getInstance(Registries.class);
         TrainingRun run;

@@ -36,7 +36,7 @@ class CommandLineTest {
     void anUnknownModelIsOneLineAndExitOne() {
         Cli r = run("reproduce", "resnet9000");
         assertEquals(1, r.code());
-        assertEquals("dendrite: error: unknown model 'resnet9000'; known models: lenet5, mlp", r.err().strip());
+        assertEquals("dendrite: error: unknown model 'resnet9000'; known models: lenet5, mlp, rff, elm, rbf-net", r.err().strip());
     }
 
     @Test

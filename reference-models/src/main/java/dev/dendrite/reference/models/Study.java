@@ -1,0 +1,29 @@
+package dev.dendrite.reference.models;
+
+import dev.dendrite.reference.data.FashionMnist;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * A reproduction that is more than one training run: it measures a paper's claim (an error rate against a
+ * feature count, a time against an accuracy), usually training several models in one process so their
+ * figures are comparable, and writes its own report.md and plots.
+ */
+public interface Study {
+    /** The name on the command line: {@code dendrite reproduce NAME}. */
+    String name();
+
+    /** One line: the claim and where it comes from. */
+    String title();
+
+    /**
+     * Runs the study.
+     *
+     * @param epochs the {@code --epochs} override for the gradient-trained models, or null for the study's
+     * @return the lines the command prints last: the claim's figures beside ours
+     */
+    java.util.List<String> run(Context context);
+
+    /** What a study gets from the command line. */
+    record Context(FashionMnist data, Path dataDir, Path out, long seed, Integer epochs, PrintStream console) {}
+}
