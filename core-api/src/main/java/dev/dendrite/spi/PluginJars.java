@@ -4,6 +4,7 @@ import dev.dendrite.loss.LossProvider;
 import dev.dendrite.nn.LayerProvider;
 import dev.dendrite.onnx.OnnxConverter;
 import dev.dendrite.optim.LrScheduleProvider;
+import dev.dendrite.train.TrainerStrategyProvider;
 import dev.dendrite.optim.OptimizerProvider;
 import java.io.IOException;
 import java.net.MalformedURLException;
@@ -36,7 +37,7 @@ import java.util.stream.Stream;
 public final class PluginJars {
     /** The SPIs a dropped jar may provide. */
     private static final List<Class<?>> SPIS = List.of(LayerProvider.class, LossProvider.class,
-            OptimizerProvider.class, LrScheduleProvider.class, OnnxConverter.class);
+            OptimizerProvider.class, LrScheduleProvider.class, TrainerStrategyProvider.class, OnnxConverter.class);
 
     /** Something wrong with one jar; the jar was not loaded. */
     public record Problem(Path jar, String message) {
@@ -162,7 +163,8 @@ public final class PluginJars {
                     + op + " at priority " + c.priority()).toList();
         }
         String kind = p instanceof LayerProvider<?> ? "layer" : p instanceof LossProvider<?> ? "loss"
-                : p instanceof OptimizerProvider<?> ? "optimizer" : "lr schedule";
+                : p instanceof OptimizerProvider<?> ? "optimizer" : p instanceof LrScheduleProvider<?> ? "lr schedule"
+                : "trainer";
         return List.of(kind + " id '" + ((Provider<?>) p).id() + "'");
     }
 

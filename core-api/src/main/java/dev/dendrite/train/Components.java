@@ -15,7 +15,7 @@ import dev.dendrite.tensor.DendriteException;
 import dev.dendrite.tensor.Tensor;
 import java.util.Map;
 
-/** Builds losses, optimizers and schedules from their specs through the registries. */
+/** Builds losses, optimizers, schedules and trainer strategies from their specs through the registries. */
 public final class Components {
     private Components() {}
 
@@ -29,6 +29,15 @@ public final class Components {
 
     public static LrSchedule schedule(Registries r, ComponentSpec spec) {
         return spec == null ? null : create(provider(r.schedules(), spec), spec);
+    }
+
+    /** Null for a spec without a {@code "trainer"}: gradient steps. */
+    public static TrainerStrategy trainer(Registries r, ComponentSpec spec) {
+        return spec == null ? null : create(provider(r.trainers(), spec), spec);
+    }
+
+    private static <C extends Record> TrainerStrategy create(TrainerStrategyProvider<C> p, ComponentSpec spec) {
+        return p.create(Json.config(p, spec.config()));
     }
 
     private static <P extends Provider<?>> P provider(Registry<P> registry, ComponentSpec spec) {

@@ -18,11 +18,12 @@ public final class Runs {
     public static TrainingRun fresh(TrainingSpec spec, LayerContext ctx, Registries registries, Dataset train,
             Dataset test) {
         Model model = Model.build(spec.model(), ctx);
-        Optimizer opt = Components.optimizer(registries, spec.optimizer(), model.layer().parameters());
+        Optimizer opt = optimizer(registries, spec, model);
         Dataset[] split = split(spec, train);
-        return new TrainingRun(spec, model, Components.loss(registries, spec.loss()), opt, opt.learningRate(),
-                Components.schedule(registries, spec.schedule()), loader(spec, split[0], ctx.rng()), split[1], test,
-                TrainingState.start(ctx.rng().state()));
+        return new TrainingRun(spec, model, Components.loss(registries, spec.loss()), opt,
+                opt == null ? Double.NaN : opt.learningRate(), Components.schedule(registries, spec.schedule()),
+                loader(spec, split[0], ctx.rng()), split[1], test, TrainingState.start(ctx.rng().state()),
+                Components.trainer(registries, spec.trainer()));
     }
 
     /**
@@ -34,15 +35,23 @@ public final class Runs {
         TrainingSpec spec = ck.spec().withEpochs(epochs);
         Model model = Model.build(spec.model(), ctx);
         Parameters.load(model.layer(), ck.parameters(), "checkpoint");
-        Optimizer opt = Components.optimizer(registries, spec.optimizer(), model.layer().parameters());
-        double baseLr = opt.learningRate();
-        opt.loadState(ck.optimizer());
+        Optimizer opt = optimizer(registries, spec, model);
+        double baseLr = opt == null ? Double.NaN : opt.learningRate();
+        if (opt != null) {
+            opt.loadState(ck.optimizer());
+        }
         Rng rng = ctx.rng();
         rng.restore(ck.state().rngState());
         Dataset[] split = split(spec, train);
         return new TrainingRun(spec, model, Components.loss(registries, spec.loss()), opt, baseLr,
                 Components.schedule(registries, spec.schedule()), loader(spec, split[0], rng), split[1], test,
-                ck.state());
+                ck.state(), Components.trainer(registries, spec.trainer()));
+    }
+
+    /** Null when a trainer strategy runs without one. */
+    private static Optimizer optimizer(Registries registries, TrainingSpec spec, Model model) {
+        return spec.optimizer() == null ? null
+                : Components.optimizer(registries, spec.optimizer(), model.layer().parameters());
     }
 
     /** {@code [train, validation or null]}; the split depends only on the seed, so a resume gets the same. */
@@ -57,6 +66,7 @@ public final class Runs {
 
     /** The checkpoint of {@code run} as it stands in {@code state}. */
     public static Checkpoint checkpoint(TrainingRun run, TrainingState state) {
-        return new Checkpoint(run.spec(), state, Parameters.snapshot(run.model().layer()), run.optimizer().state());
+        return new Checkpoint(run.spec(), state, Parameters.snapshot(run.model().layer()),
+                run.optimizer() == null ? java.util.Map.of() : run.optimizer().state());
     }
 }

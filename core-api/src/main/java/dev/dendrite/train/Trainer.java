@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * The training loop: for each epoch, every batch goes forward, through the loss, backward and into the
- * optimizer; then the test set is evaluated and the listeners (progress, metrics, checkpoints, early
- * stopping) see the epoch. Deterministic for a seed: the one random stream drives init, shuffling and
+ * optimizer (or a spec's {@link TrainerStrategy} fits the model its own way); then the test set is evaluated
+ * and the listeners (progress, metrics, checkpoints, early stopping) see the epoch. Deterministic for a seed: the one random stream drives init, shuffling and
  * dropout, and is saved with each checkpoint.
  */
 public final class Trainer {
@@ -40,34 +40,14 @@ public final class Trainer {
         for (int epoch = state.epoch() + 1; epoch <= run.spec().epochs() && control.stopReason() == null; epoch++) {
             long started = System.nanoTime();
             model.train(true);
-            if (run.schedule() != null && run.spec().scheduleUnit().equals("epoch")) {
-                opt.setLearningRate(run.schedule().learningRate(epoch - 1, run.baseLr()));
-            }
-            double lossSum = 0;
-            long seen = 0;
-            DataLoader loader = run.train();
-            try (DataLoader.Epoch batches = loader.epoch()) {
-                long index = 0;
-                while (batches.hasNext()) {
-                    Batch b = batches.next();
-                    if (run.schedule() != null && run.spec().scheduleUnit().equals("step")) {
-                        opt.setLearningRate(run.schedule().learningRate(step, run.baseLr()));
-                    }
-                    double loss = trainStep(run, b, epoch, step, index, loader.batches());
-                    step++;
-                    index++;
-                    lossSum += loss * b.size();
-                    seen += b.size();
-                    TrainingListener.BatchEvent event = new TrainingListener.BatchEvent(epoch, index, loader.batches(),
-                            step, loss, b.size());
-                    listeners.forEach(l -> l.onBatch(run, event));
-                }
-            }
+            Pass pass = run.trainer() != null ? strategyEpoch(run, epoch, step) : gradientEpoch(run, epoch, step);
+            step = pass.step();
             double seconds = (System.nanoTime() - started) / 1e9;
             Evaluation.Result test = Evaluation.evaluate(model, run.loss(), run.test());
             Evaluation.Result validation = Evaluation.evaluate(model, run.loss(), run.validation());
-            EpochStats stats = new EpochStats(epoch, lossSum / seen, test.loss(), test.accuracy(), opt.learningRate(),
-                    seconds, seen / seconds, validation.loss(), validation.accuracy());
+            EpochStats stats = new EpochStats(epoch, pass.lossSum() / pass.seen(), test.loss(), test.accuracy(),
+                    opt == null ? Double.NaN : opt.learningRate(), seconds, pass.seen() / seconds, validation.loss(),
+                    validation.accuracy());
             state = state.next(stats, step, rng.state());
             TrainingState s = state;
             listeners.forEach(l -> l.onEpoch(run, stats, s, control));
@@ -75,6 +55,44 @@ public final class Trainer {
         TrainingState end = state;
         listeners.forEach(l -> l.onEnd(run, end));
         return new Result(state, control.stopReason());
+    }
+
+    /** One epoch's training: the loss summed over examples, the examples seen, the step counter after it. */
+    private record Pass(double lossSum, long seen, long step) {}
+
+    /** A trainer strategy's fit (one "step"), reported with the run's loss on the training data. */
+    private static Pass strategyEpoch(TrainingRun run, int epoch, long step) {
+        long seen = run.train().dataset().size();
+        return new Pass(run.trainer().fitEpoch(run, epoch) * seen, seen, step + 1);
+    }
+
+    /** Optimizer steps over the shuffled batches. */
+    private Pass gradientEpoch(TrainingRun run, int epoch, long step) {
+        Optimizer opt = run.optimizer();
+        if (run.schedule() != null && run.spec().scheduleUnit().equals("epoch")) {
+            opt.setLearningRate(run.schedule().learningRate(epoch - 1, run.baseLr()));
+        }
+        double lossSum = 0;
+        long seen = 0;
+        DataLoader loader = run.train();
+        try (DataLoader.Epoch batches = loader.epoch()) {
+            long index = 0;
+            while (batches.hasNext()) {
+                Batch b = batches.next();
+                if (run.schedule() != null && run.spec().scheduleUnit().equals("step")) {
+                    opt.setLearningRate(run.schedule().learningRate(step, run.baseLr()));
+                }
+                double loss = trainStep(run, b, epoch, step, index, loader.batches());
+                step++;
+                index++;
+                lossSum += loss * b.size();
+                seen += b.size();
+                TrainingListener.BatchEvent event = new TrainingListener.BatchEvent(epoch, index, loader.batches(),
+                        step, loss, b.size());
+                listeners.forEach(l -> l.onBatch(run, event));
+            }
+        }
+        return new Pass(lossSum, seen, step);
     }
 
     private static double trainStep(TrainingRun run, Batch b, int epoch, long step, long index, long batches) {

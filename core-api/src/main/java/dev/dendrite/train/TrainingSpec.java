@@ -13,10 +13,13 @@ import dev.dendrite.tensor.DendriteException;
  * @param data the dataset's name, e.g. {@code "fashion-mnist"}
  * @param validationSplit optional fraction of the training data held out and evaluated every epoch
  *     (early stopping watches it when present)
+ * @param trainer optional: a {@link TrainerStrategy} that fits the model instead of optimizer steps (then
+ *     {@code optimizer} may be left out)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainingSpec(LayerSpec model, ComponentSpec loss, ComponentSpec optimizer, ComponentSpec schedule,
-        String scheduleUnit, Integer epochs, Integer batchSize, Long seed, String data, Double validationSplit) {
+        String scheduleUnit, Integer epochs, Integer batchSize, Long seed, String data, Double validationSplit,
+        ComponentSpec trainer) {
 
     /** Used when a spec gives no seed. */
     public static final long DEFAULT_SEED = 42;
@@ -29,8 +32,8 @@ public record TrainingSpec(LayerSpec model, ComponentSpec loss, ComponentSpec op
         if (loss == null) {
             missing.add("\"loss\"");
         }
-        if (optimizer == null) {
-            missing.add("\"optimizer\"");
+        if (optimizer == null && trainer == null) {
+            missing.add("\"optimizer\" (or a \"trainer\")");
         }
         if (epochs == null) {
             missing.add("\"epochs\"");
@@ -61,16 +64,17 @@ public record TrainingSpec(LayerSpec model, ComponentSpec loss, ComponentSpec op
 
     public TrainingSpec withEpochs(Integer e) {
         return new TrainingSpec(model, loss, optimizer, schedule, scheduleUnit, e, batchSize, seed, data,
-                validationSplit);
+                validationSplit, trainer);
     }
 
     public TrainingSpec withSeed(Long s) {
         return new TrainingSpec(model, loss, optimizer, schedule, scheduleUnit, epochs, batchSize, s, data,
-                validationSplit);
+                validationSplit, trainer);
     }
 
     public TrainingSpec withValidationSplit(Double v) {
-        return new TrainingSpec(model, loss, optimizer, schedule, scheduleUnit, epochs, batchSize, seed, data, v);
+        return new TrainingSpec(model, loss, optimizer, schedule, scheduleUnit, epochs, batchSize, seed, data, v,
+                trainer);
     }
 
     /** Whether a validation split is held out. */

@@ -31,6 +31,7 @@ final class PluginsCommand implements Callable<Integer> {
         print(out, r.losses());
         print(out, r.optimizers());
         print(out, r.schedules());
+        print(out, r.trainers());
         for (OnnxConverter c : ServiceLoader.load(OnnxConverter.class, loader)) {
             out.printf("%-14s %-22s %s%n", "onnx_converter", String.join(",", new TreeSet<>(c.opTypes())), jar(c));
         }

@@ -1,5 +1,9 @@
 package dev.dendrite.reference.training;
 
+import dev.dendrite.tensor.DendriteException;
+
+import dev.dendrite.nn.Parameters;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +18,9 @@ import dev.dendrite.inject.DendriteModule;
 import dev.dendrite.inject.Registries;
 import dev.dendrite.inject.Settings;
 import dev.dendrite.nn.LayerContext;
+import dev.dendrite.nn.Parameters;
 import dev.dendrite.spi.Json;
+import dev.dendrite.tensor.DendriteException;
 import dev.dendrite.train.Checkpoint;
 import dev.dendrite.train.CheckpointWriter;
 import dev.dendrite.train.EarlyStopping;
@@ -77,6 +83,43 @@ class TrainerTest {
 
     private static TrainingSpec spec(int epochs) {
         return Json.read(Blobs.spec(epochs), TrainingSpec.class);
+    }
+
+    @Test
+    void aTrainerStrategyFitsAnExtremeLearningMachineWithoutAnOptimizer() throws Exception {
+        // The kernel plugin's ridge_readout: random features (never trained) and a readout solved in closed form.
+        TrainingSpec spec = Json.read("""
+                {"model": {"type": "sequential", "config": {"layers": [
+                   {"type": "random_fourier_features", "name": "features", "config": {"in": 6, "features": 200,
+                    "gamma": 0.1}},
+                   {"type": "dense", "name": "readout", "config": {"in": 200, "out": 3}}]}},
+                 "loss": {"type": "cross_entropy"},
+                 "trainer": {"type": "ridge_readout", "config": {"ridge": 0.1}},
+                 "epochs": 1, "batchSize": 64, "seed": 5}""", TrainingSpec.class);
+        Path ck = dir.resolve("elm.zip");
+        Injector i = injector(spec, new CheckpointWriter(ck));
+        TrainingRun run = Runs.fresh(spec, i.getInstance(LayerContext.class), i.getInstance(Registries.class), TRAIN,
+                TEST);
+        INDArray features = run.model().layer().buffers().get("features.omega").dup();
+        TrainingState s = i.getInstance(Trainer.class).fit(run).state();
+        EpochStats e = s.history().get(0);
+        assertTrue(e.testAccuracy() > 0.85, "ELM on the blobs: " + e.testAccuracy());
+        assertTrue(Double.isNaN(e.learningRate()), "no optimizer, no learning rate");
+        assertTrue(e.trainLoss() > 0 && Double.isFinite(e.trainLoss()), "train loss by the run's loss: " + e.trainLoss());
+        assertEquals(features, run.model().layer().buffers().get("features.omega"), "the features stay as drawn");
+        // The checkpoint holds the spec with its trainer and no optimizer state; it reloads into the same model.
+        Checkpoint back = Checkpoint.read(ck);
+        assertEquals("ridge_readout", back.spec().trainer().type());
+        assertTrue(back.optimizer().isEmpty());
+        assertEquals(Parameters.snapshot(run.model().layer()).get("readout.weight"),
+                back.parameters().get("readout.weight"));
+    }
+
+    @Test
+    void aSpecNeedsAnOptimizerUnlessItNamesATrainer() {
+        String noOptimizer = Blobs.spec(1).replace("\"optimizer\": {\"type\": \"adam\", \"config\": {\"lr\": 0.05}},", "");
+        DendriteException e = assertThrows(DendriteException.class, () -> Json.read(noOptimizer, TrainingSpec.class));
+        assertTrue(e.getMessage().contains("a training spec needs \"optimizer\" (or a \"trainer\")"), e.getMessage());
     }
 
     @Test
