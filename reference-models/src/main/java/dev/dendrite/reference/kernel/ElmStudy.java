@@ -67,6 +67,7 @@ public final class ElmStudy implements Study {
         md.append("![accuracy and training time](elm.png)\n\n");
         md.append(String.format("- The ELM trained %sx faster and is %.1f points of accuracy %s.%n", speedup,
                 Math.abs(bp.accuracy() - elm.accuracy()) * 100, elm.accuracy() >= bp.accuracy() ? "ahead" : "behind"));
+        md.append("- ").append(catchUp(bp, elm.accuracy(), elm.fit().seconds())).append('\n');
         md.append(String.format("- ELM train MSE on the one-hot targets: %.4f over %d examples.%n", elm.fit().trainMse(),
                 elm.fit().examples()));
         md.append("- Data: ").append(c.data().description()).append('\n');
@@ -79,6 +80,20 @@ public final class ElmStudy implements Study {
         return List.of(String.format("%-10s %.4f in %.1f s", "ELM", elm.accuracy(), elm.fit().seconds()),
                 String.format("%-10s %.4f in %.1f s (%d epochs)", "backprop", bp.accuracy(), bpSeconds, epochs),
                 "ELM speed-up: " + speedup + "x");
+    }
+
+    /** When backprop first reached the ELM's test accuracy, and how long that took it. */
+    static String catchUp(Experiment.Outcome bp, double target, double elmSeconds) {
+        double seconds = 0;
+        for (EpochStats e : bp.state().history()) {
+            seconds += e.seconds();
+            if (e.testAccuracy() >= target) {
+                return String.format("Backprop first matched the ELM's test accuracy after epoch %d, %.1f s of "
+                        + "training: %.1fx the ELM's time.", e.epoch(), seconds, seconds / elmSeconds);
+            }
+        }
+        return String.format("Backprop did not reach the ELM's test accuracy in %d epochs (%.1f s).",
+                bp.state().history().size(), seconds);
     }
 
     static void mkdirs(Path dir) {

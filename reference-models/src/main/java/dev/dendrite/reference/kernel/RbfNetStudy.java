@@ -82,9 +82,10 @@ public final class RbfNetStudy implements Study {
                 epochs, mlp.accuracy(), mlpSeconds));
         md.append("![accuracy and training time](rbf-net.png)\n\n");
         md.append(String.format("- Stage 1, k-means: inertia %.4g, %d iterations; initial widths γ = 1/(2σ²) of each "
-                + "cluster. Stage 2, readout by ridge regression: train MSE %.4f on the one-hot targets. Then all "
-                + "parameters trained by backprop (Moody and Darken's two stages, followed by end-to-end training).%n",
-                init.result().inertia(), init.result().iterations(), init.readout().trainMse()));
+                + "cluster. Stage 2, readout by ridge regression: train MSE %.4f on the one-hot targets; test accuracy "
+                + "after the two stages alone (Moody and Darken's network): **%.4f**. Then all parameters trained by "
+                + "backprop: %.4f.%n", init.result().inertia(), init.result().iterations(), init.readout().trainMse(),
+                init.twoStageAccuracy(), rbf.accuracy()));
         md.append("- Data: ").append(c.data().description()).append('\n');
         md.append("- Command: `dendrite reproduce ").append(name()).append("`, seed ").append(c.seed()).append('\n');
         md.append("- Date: ").append(LocalDate.now()).append(", backend ").append(Backend.loaded()).append(", ")

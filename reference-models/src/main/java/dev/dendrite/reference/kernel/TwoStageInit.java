@@ -8,6 +8,7 @@ import dev.dendrite.nn.Layer;
 import dev.dendrite.nn.Sequential;
 import dev.dendrite.random.Rng;
 import dev.dendrite.tensor.DendriteException;
+import dev.dendrite.train.Evaluation;
 import dev.dendrite.train.TrainingListener;
 import dev.dendrite.train.TrainingRun;
 import dev.dendrite.train.TrainingState;
@@ -29,6 +30,7 @@ final class TwoStageInit implements TrainingListener {
     private KMeans.Result result;
     private double seconds;
     private RidgeReadout.Fit readout;
+    private double twoStageAccuracy = Double.NaN;
 
     TwoStageInit(int sample, int iterations, double ridge, long seed, PrintStream console) {
         this.sample = sample;
@@ -60,7 +62,9 @@ final class TwoStageInit implements TrainingListener {
         readout = new RidgeReadout(ridge, 5000).fit(net, train);
         double solve = (System.nanoTime() - started) / 1e9;
         seconds += solve;
-        console.printf("readout: ridge regression on %d examples, %.1f s%n", readout.examples(), solve);
+        twoStageAccuracy = Evaluation.evaluate(net, run.loss(), run.test()).accuracy();
+        console.printf("readout: ridge regression on %d examples, %.1f s; two-stage test accuracy %.4f%n",
+                readout.examples(), solve, twoStageAccuracy);
     }
 
     KMeans.Result result() {
@@ -69,6 +73,11 @@ final class TwoStageInit implements TrainingListener {
 
     double seconds() {
         return seconds;
+    }
+
+    /** Test accuracy after the two stages, before any gradient step. */
+    double twoStageAccuracy() {
+        return twoStageAccuracy;
     }
 
     RidgeReadout.Fit readout() {
