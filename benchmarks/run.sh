@@ -6,7 +6,8 @@
 #                                   Dispatch* on OMP_NUM_THREADS=1; DenseBenchmark, Conv2dBenchmark,
 #                                   PoolBenchmark, BatchNormBenchmark, LeNetBenchmark and MlpBenchmark on ND4J's
 #                                   default (2 here); LeNet batch 64 again on 1 thread; OnnxInferenceBenchmark
-#                                   (batch 1 and 64) on 1 thread
+#                                   (batch 1 and 64) on 1 thread; RbfBenchmark and KernelFitBenchmark (the kernel
+#                                   plugin) on 1 thread
 #   benchmarks/run.sh ARGS...       org.openjdk.jmh.Main ARGS, threads from your environment,
 #                                   e.g.  OMP_NUM_THREADS=1 benchmarks/run.sh Dispatch -prof gc
 #
@@ -34,3 +35,5 @@ OMP_NUM_THREADS=1 jmh Dispatch -rf json -rff jmh-dispatch.json
 (unset OMP_NUM_THREADS; jmh MlpBenchmark -rf json -rff jmh-mlp.json)
 OMP_NUM_THREADS=1 jmh LeNetBenchmark -p batch=64 -rf json -rff jmh-lenet-1t.json
 OMP_NUM_THREADS=1 jmh OnnxInferenceBenchmark -rf json -rff jmh-onnx.json
+OMP_NUM_THREADS=1 jmh RbfBenchmark -rf json -rff jmh-rbf.json
+OMP_NUM_THREADS=1 jmh KernelFitBenchmark -rf json -rff jmh-kernel-fit.json

@@ -4,7 +4,9 @@ import dev.dendrite.bench.TrainingStep;
 import dev.dendrite.onnxbridge.OnnxExporter;
 import dev.dendrite.onnxbridge.OrtRunner;
 import dev.dendrite.reference.models.LeNet5;
+import dev.dendrite.spi.Json;
 import dev.dendrite.tensor.GradMode;
+import dev.dendrite.train.TrainingSpec;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -15,6 +17,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class Steps {
     private Steps() {}
+
+    /**
+     * {@code rbf_train_b128}: 784 → 400 Gaussian units (the kernel plugin's {@code rbf}: centres N(0, 1), learnable
+     * γ starting at 1/784) → {@code dense} 400 → 10, cross-entropy, SGD lr 0.01 momentum 0.9, as the other
+     * training rows. torch_worker.py builds the same net.
+     */
+    static final String RBF_SPEC = """
+            {"model": {"type": "sequential", "config": {"layers": [
+               {"type": "rbf", "name": "rbf", "config": {"in": 784, "centres": 400, "learnGamma": true}},
+               {"type": "dense", "name": "fc", "config": {"in": 400, "out": 10}}]}},
+             "loss": {"type": "cross_entropy"},
+             "optimizer": {"type": "sgd", "config": {"lr": 0.01, "momentum": 0.9}},
+             "epochs": 1, "batchSize": 128, "seed": 42, "data": "fashion-mnist"}""";
 
     static Runnable dendrite(Workload w) {
         TrainingStep step = build(w);
@@ -42,6 +57,7 @@ final class Steps {
         return switch (w.model()) {
             case "lenet5" -> TrainingStep.of(new LeNet5().spec(), w.batch(), 42);
             case "mlp" -> TrainingStep.mlp(w.batch(), 42);
+            case "rbf" -> TrainingStep.of(Json.read(RBF_SPEC, TrainingSpec.class), w.batch(), 42);
             default -> throw new IllegalArgumentException("no Dendrite model for " + w.name());
         };
     }

@@ -7,6 +7,7 @@ float32, random inputs from a fixed seed, SGD lr 0.01 momentum 0.9, cross-entrop
 Threads: torch.set_num_threads(argv[1]); the harness also sets OMP_NUM_THREADS and OMP_WAIT_POLICY.
 """
 import json
+import math
 import sys
 import time
 
@@ -33,6 +34,31 @@ def lenet5():
 
 def mlp():
     return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+
+
+class Rbf(nn.Module):
+    """Gaussian units y_j = exp(-gamma_j * ||x - c_j||^2) as Dendrite's `rbf` layer holds them: centres [400, 784]
+    from N(0, 1), gamma kept as a learnable log_gamma starting at log(1/784).
+
+    ||x - c||^2 is written in the expanded GEMM form, ||x||^2 - 2 x c^T + ||c||^2 clamped at 0, rather than
+    torch.cdist(x, c) ** 2: it is the same arithmetic as Dendrite's layer (so the row compares the engines, not two
+    algorithms), cdist already switches to this matmul expansion for inputs this size
+    (compute_mode='use_mm_for_euclid_dist_if_necessary') and would then take a square root that ** 2 undoes
+    (whose gradient is infinite at zero distance). The two timed the same here, within the noise."""
+
+    def __init__(self, n_in, centres):
+        super().__init__()
+        self.centres = nn.Parameter(torch.randn(centres, n_in))
+        self.log_gamma = nn.Parameter(torch.full((centres,), math.log(1.0 / n_in)))
+
+    def forward(self, x):
+        c = self.centres
+        d2 = ((x * x).sum(1, keepdim=True) - 2.0 * (x @ c.t()) + (c * c).sum(1)).clamp_min(0.0)
+        return torch.exp(-d2 * self.log_gamma.exp())
+
+
+def rbf_net():
+    return nn.Sequential(Rbf(784, 400), nn.Linear(400, 10))
 
 
 def train_step(make, batch):
@@ -69,6 +95,7 @@ WORKLOADS = {
     "mlp_train_b256": lambda: train_step(mlp, 256),
     "lenet5_infer_b1": lambda: infer(lenet5, 1),
     "lenet5_infer_b64": lambda: infer(lenet5, 64),
+    "rbf_train_b128": lambda: train_step(rbf_net, 128),
 }
 
 def blas():

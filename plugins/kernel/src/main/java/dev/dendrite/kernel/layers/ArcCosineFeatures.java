@@ -9,8 +9,6 @@ import dev.dendrite.nn.Module;
 import dev.dendrite.ops.F;
 import dev.dendrite.spi.BaseProvider;
 import dev.dendrite.tensor.DendriteException;
-import dev.dendrite.tensor.ShapeException;
-import dev.dendrite.tensor.Shapes;
 import dev.dendrite.tensor.Tensor;
 
 /**
@@ -30,10 +28,7 @@ public final class ArcCosineFeatures extends Module {
 
     public ArcCosineFeatures(Config config, LayerContext ctx) {
         super(ID);
-        if (config.in() <= 0 || config.features() <= 0) {
-            throw new ShapeException(ID + ": in and features must be positive, got in=" + config.in()
-                    + ", features=" + config.features());
-        }
+        Checks.positive(ID, config.in(), "features", config.features());
         if (config.degree() != 0 && config.degree() != 1) {
             throw new DendriteException(ID + ": degree must be 0 or 1, got " + config.degree());
         }
@@ -45,9 +40,7 @@ public final class ArcCosineFeatures extends Module {
 
     @Override
     protected Tensor call(Tensor x) {
-        if (x.rank() != 2 || x.size(1) != config.in()) {
-            throw new ShapeException("expected input [batch, " + config.in() + "], got " + Shapes.str(x.shape()));
-        }
+        Checks.input(x, config.in());
         Tensor u = F.linear(x, weight, null);
         Tensor phi = config.degree() == 0 ? Step.apply(u) : F.relu(u);
         return F.mul(phi, scale);

@@ -7,8 +7,6 @@ import dev.dendrite.nn.LayerProvider;
 import dev.dendrite.nn.Module;
 import dev.dendrite.ops.F;
 import dev.dendrite.spi.BaseProvider;
-import dev.dendrite.tensor.ShapeException;
-import dev.dendrite.tensor.Shapes;
 import dev.dendrite.tensor.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -30,14 +28,8 @@ public final class RandomFourierFeatures extends Module {
 
     public RandomFourierFeatures(Config config, LayerContext ctx) {
         super(ID);
-        if (config.in() <= 0 || config.features() <= 0) {
-            throw new ShapeException(ID + ": in and features must be positive, got in=" + config.in()
-                    + ", features=" + config.features());
-        }
-        double gamma = config.gamma() == null ? 1.0 / config.in() : config.gamma();
-        if (!(gamma > 0) || Double.isInfinite(gamma)) {
-            throw new ShapeException(ID + ": gamma must be positive and finite, got " + gamma);
-        }
+        Checks.positive(ID, config.in(), "features", config.features());
+        double gamma = Checks.gamma(ID, config.gamma(), config.in());
         this.config = config;
         INDArray w = Init.normal(ctx.rng(), ctx.dtype(), 0, Math.sqrt(2 * gamma), config.features(), config.in());
         INDArray b = Init.uniform(ctx.rng(), ctx.dtype(), 0, 2 * Math.PI, config.features());
@@ -48,9 +40,7 @@ public final class RandomFourierFeatures extends Module {
 
     @Override
     protected Tensor call(Tensor x) {
-        if (x.rank() != 2 || x.size(1) != config.in()) {
-            throw new ShapeException("expected input [batch, " + config.in() + "], got " + Shapes.str(x.shape()));
-        }
+        Checks.input(x, config.in());
         return F.mul(F.cos(F.linear(x, omega, phase)), scale);
     }
 

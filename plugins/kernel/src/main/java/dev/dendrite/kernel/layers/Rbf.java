@@ -1,12 +1,12 @@
 package dev.dendrite.kernel.layers;
 
 import dev.dendrite.kernel.KMeans;
+import dev.dendrite.kernel.ops.GaussianRbf;
 import dev.dendrite.nn.Init;
 import dev.dendrite.nn.Layer;
 import dev.dendrite.nn.LayerContext;
 import dev.dendrite.nn.LayerProvider;
 import dev.dendrite.nn.Module;
-import dev.dendrite.ops.F;
 import dev.dendrite.random.Rng;
 import dev.dendrite.spi.BaseProvider;
 import dev.dendrite.tensor.ShapeException;
@@ -17,8 +17,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Gaussian radial basis units (Broomhead and Lowe 1988; Moody and Darken 1989): {@code y_j = exp(−γ_j ‖x − c_j‖²)}
- * with learnable centres {@code c} [centres, in] and widths. The width is held as {@code log_gamma} so that
- * gradient steps keep γ positive. {@link #fitCentres} places the centres by k-means on a sample of the data and
+ * with learnable centres {@code c} [centres, in] and widths, on the fused {@link GaussianRbf} primitive (one
+ * GEMM forward, two backward). The width is held as {@code log_gamma} so that gradient steps keep γ positive. {@link #fitCentres} places the centres by k-means on a sample of the data and
  * sets each width from its cluster's spread, the classic two-stage initialisation.
  */
 public final class Rbf extends Module {
@@ -37,14 +37,8 @@ public final class Rbf extends Module {
 
     public Rbf(Config config, LayerContext ctx) {
         super(ID);
-        if (config.in() <= 0 || config.centres() <= 0) {
-            throw new ShapeException("rbf: in and centres must be positive, got in=" + config.in() + ", centres="
-                    + config.centres());
-        }
-        double gamma = config.gamma() == null ? 1.0 / config.in() : config.gamma();
-        if (!(gamma > 0) || Double.isInfinite(gamma)) {
-            throw new ShapeException("rbf: gamma must be positive and finite, got " + gamma);
-        }
+        Checks.positive(ID, config.in(), "centres", config.centres());
+        double gamma = Checks.gamma(ID, config.gamma(), config.in());
         this.config = config;
         this.centres = parameter("centres", Init.normal(ctx.rng(), ctx.dtype(), 0, 1, config.centres(),
                 config.in()));
@@ -55,18 +49,8 @@ public final class Rbf extends Module {
 
     @Override
     protected Tensor call(Tensor x) {
-        if (x.rank() != 2 || x.size(1) != config.in()) {
-            throw new ShapeException("expected input [batch, " + config.in() + "], got "
-                    + dev.dendrite.tensor.Shapes.str(x.shape()));
-        }
-        // ‖x−c‖² = ‖x‖² − 2x·c + ‖c‖²: one GEMM instead of a [batch, centres, in] difference tensor. The clamp
-        // at zero removes the tiny negatives that cancellation leaves when x sits on a centre.
-        Tensor xx = F.sum(F.mul(x, x), true, 1);
-        Tensor cc = F.sum(F.mul(centres, centres), false, 1);
-        Tensor xc = F.matmul(x, F.transpose(centres));
-        Tensor d2 = F.relu(F.add(F.sub(xx, F.mul(xc, 2.0)), cc));
-        Tensor gamma = F.exp(logGamma != null ? logGamma : Tensor.of(fixedLogGamma));
-        return F.exp(F.neg(F.mul(d2, gamma)));
+        Checks.input(x, config.in());
+        return GaussianRbf.apply(x, centres, logGamma != null ? logGamma : Tensor.of(fixedLogGamma));
     }
 
     /** The centres [centres, in], live (edits change the layer). */
