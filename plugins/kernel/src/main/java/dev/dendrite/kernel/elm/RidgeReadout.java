@@ -98,7 +98,7 @@ public record RidgeReadout(double ridge, int batchSize) {
                 INDArray t = targets(b.labels(), out, h.dataType());
                 gram.addi(ha.transpose().mmul(ha).castTo(DataType.DOUBLE));
                 cross.addi(ha.transpose().mmul(t).castTo(DataType.DOUBLE));
-                targetSquares += t.castTo(DataType.DOUBLE).mul(t.castTo(DataType.DOUBLE)).sumNumber().doubleValue();
+                targetSquares += t.mul(t).sumNumber().doubleValue();
                 n += b.size();
             }
         } finally {

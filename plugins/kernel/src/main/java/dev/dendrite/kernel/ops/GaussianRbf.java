@@ -2,6 +2,7 @@ package dev.dendrite.kernel.ops;
 
 import dev.dendrite.onnx.OnnxBuilder;
 import dev.dendrite.tensor.Function;
+import dev.dendrite.tensor.Kernels;
 import dev.dendrite.tensor.ShapeException;
 import dev.dendrite.tensor.Shapes;
 import dev.dendrite.tensor.Tensor;
@@ -56,9 +57,11 @@ public final class GaussianRbf extends Function {
         }
         long k = c.size(0);
         gamma = Transforms.exp(logGamma, true).reshape(1, k);
-        INDArray xx = x.mul(x).sum(true, 1).reshape(x.size(0), 1);
-        INDArray cc = c.mul(c).sum(1).reshape(1, k);
-        d2 = x.mmul(c.transpose()).muli(-2.0).addiColumnVector(xx).addiRowVector(cc);
+        // Squared norms by a native reduction (no [k, in] temporary: each new array of that size costs ~1 ms),
+        // x·cᵀ with the transpose as a GEMM flag rather than a copied view.
+        INDArray xx = squaredNorms(x).reshape(x.size(0), 1);
+        INDArray cc = squaredNorms(c).reshape(1, k);
+        d2 = Nd4j.gemm(x, c, false, true).muli(-2.0).addiColumnVector(xx).addiRowVector(cc);
         Transforms.max(d2, 0.0, false);
         y = Transforms.exp(d2.mulRowVector(gamma).negi(), false);
         return new INDArray[] {y};
@@ -70,16 +73,27 @@ public final class GaussianRbf extends Function {
         INDArray dx = null;
         INDArray dc = null;
         INDArray dLogGamma = null;
+        // Each gradient is written once: the diagonal term allocates it, the GEMM accumulates into it (β = 1).
         if (needsGrad(0)) {
-            dx = h.mmul(c).muli(-2.0).addi(x.mulColumnVector(h.sum(true, 1).reshape(x.size(0), 1)).muli(2.0));
+            dx = x.mulColumnVector(h.sum(true, 1).reshape(x.size(0), 1).muli(2.0));
+            Nd4j.gemm(h, c, dx, false, false, -2.0, 1.0);
         }
         if (needsGrad(1)) {
-            dc = h.transpose().mmul(x).muli(-2.0).addi(c.mulColumnVector(h.sum(0).reshape(c.size(0), 1)).muli(2.0));
+            dc = c.mulColumnVector(h.sum(0).reshape(c.size(0), 1).muli(2.0));
+            Nd4j.gemm(h, x, dc, true, false, -2.0, 1.0);
         }
         if (needsGrad(2)) {
             dLogGamma = h.mul(d2).sum(0);
         }
         return new INDArray[] {dx, dc, dLogGamma};
+    }
+
+    /** ‖row‖² of a [n, d] matrix as [n], one native pass. */
+    private static INDArray squaredNorms(INDArray a) {
+        INDArray out = Kernels.empty(a.dataType(), a.size(0));
+        Kernels.exec("reduce_sqnorm", new INDArray[] {a}, new INDArray[] {out}, new long[] {1}, null,
+                new boolean[] {false});
+        return out;
     }
 
     @Override
