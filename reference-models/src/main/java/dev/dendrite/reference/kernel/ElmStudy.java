@@ -48,7 +48,7 @@ public final class ElmStudy implements Study {
                 .run(c.data(), c.console());
         double bpSeconds = bp.state().history().stream().mapToDouble(EpochStats::seconds).sum();
         Charts.write(c.out().resolve("elm.png"), List.of(
-                Charts.bars("test accuracy", "accuracy", List.of("ELM", "backprop"),
+                Charts.accuracyBars("test accuracy", List.of("ELM", "backprop"),
                         List.of(elm.accuracy(), bp.accuracy())),
                 Charts.bars("training time", "seconds", List.of("ELM", "backprop"),
                         List.of(elm.fit().seconds(), bpSeconds))));

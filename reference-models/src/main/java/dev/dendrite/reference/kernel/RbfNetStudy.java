@@ -67,7 +67,7 @@ public final class RbfNetStudy implements Study {
 
         List<String> names = List.of("RBF net", "ELM", "MLP");
         Charts.write(c.out().resolve("rbf-net.png"), List.of(
-                Charts.bars("test accuracy", "accuracy", names, List.of(rbf.accuracy(), elm.accuracy(),
+                Charts.accuracyBars("test accuracy", names, List.of(rbf.accuracy(), elm.accuracy(),
                         mlp.accuracy())),
                 Charts.bars("training time", "seconds", names, List.of(rbfSeconds, elm.fit().seconds(), mlpSeconds))));
         StringBuilder md = new StringBuilder("# " + title() + "\n\n");

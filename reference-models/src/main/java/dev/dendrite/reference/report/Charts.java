@@ -41,11 +41,22 @@ public final class Charts {
         return c;
     }
 
-    /** One bar per name. */
+    /** One bar per name, its value printed on it; the y axis from 0. */
     public static CategoryChart bars(String title, String y, List<String> names, List<Double> values) {
         CategoryChart c = new CategoryChartBuilder().width(W).height(H).title(title).yAxisTitle(y).build();
         c.getStyler().setLegendVisible(false);
+        c.getStyler().setLabelsVisible(true);
+        c.getStyler().setDecimalPattern("0.0");
         c.addSeries(y, names, values);
+        return c;
+    }
+
+    /** Accuracies side by side: the y axis starts just below the lowest, so that differences of a point show. */
+    public static CategoryChart accuracyBars(String title, List<String> names, List<Double> values) {
+        CategoryChart c = bars(title, "accuracy", names, values);
+        double low = values.stream().mapToDouble(Double::doubleValue).filter(v -> !Double.isNaN(v)).min().orElse(0);
+        c.getStyler().setYAxisMin(Math.max(0, Math.floor(low * 20 - 1) / 20)).setYAxisMax(1.0)
+                .setYAxisDecimalPattern("0.000"); // XChart labels the bars with the axis pattern
         return c;
     }
 
