@@ -20,9 +20,9 @@ public final class Sequential extends Module {
         this(List.of(layers), null);
     }
 
-    /** The layers in order (a view). */
-    public java.util.List<Layer> layers() {
-        return java.util.List.copyOf(children().values());
+    /** The layers in order (an unmodifiable copy). */
+    public List<Layer> layers() {
+        return List.copyOf(children().values());
     }
 
     @Override
