@@ -93,7 +93,7 @@ public final class OnnxImporter {
             inputs.add(spec(v, "graph input"));
         }
 
-        List<NodeProto> ordered = topologicalOrder(g.getNodeList(), available);
+        List<NodeProto> ordered = topologicalOrder(LocalFunctions.inline(model, opsets), available);
         ImportedModel.Seeds seeds = new ImportedModel.Seeds();
         List<ImportedModel.Step> steps = new ArrayList<>();
         Set<String> stateNames = new HashSet<>();
