@@ -4,7 +4,6 @@ import dev.dendrite.random.Rng;
 import dev.dendrite.tensor.DendriteException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.shape.OneHot;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -77,7 +76,7 @@ public final class KMeans {
         }
         dist = SquaredDistances.of(x, xx, c);
         assignment = Nd4j.argMin(dist, 1);
-        INDArray onehot = oneHot(assignment, k, x.dataType());
+        INDArray onehot = ClassTargets.oneHot(assignment, k, x.dataType());
         INDArray nearest = dist.min(1); // [n]
         INDArray sizes = onehot.sum(0);
         INDArray radius = onehot.transpose().mmul(nearest.reshape(n, 1)).reshape(k);
@@ -125,7 +124,7 @@ public final class KMeans {
 
     /** The mean of each cluster's members; a cluster left empty keeps its previous centroid. */
     private static INDArray centroids(INDArray x, INDArray assignment, int k, INDArray previous) {
-        INDArray onehot = oneHot(assignment, k, x.dataType());
+        INDArray onehot = ClassTargets.oneHot(assignment, k, x.dataType());
         INDArray sums = onehot.transpose().mmul(x); // [k, d]
         double[] sizes = onehot.sum(0).toDoubleVector();
         INDArray next = previous.dup();
@@ -135,10 +134,5 @@ public final class KMeans {
             }
         }
         return next;
-    }
-
-    private static INDArray oneHot(INDArray indices, int k, DataType type) {
-        return Nd4j.getExecutioner().exec(new OneHot(indices, k, -1, 1.0, 0.0, type))[0]
-                .reshape(indices.length(), k);
     }
 }

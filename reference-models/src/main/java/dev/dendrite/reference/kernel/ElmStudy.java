@@ -1,16 +1,11 @@
 package dev.dendrite.reference.kernel;
 
-import dev.dendrite.inject.Backend;
 import dev.dendrite.reference.models.Study;
 import dev.dendrite.reference.report.Charts;
+import dev.dendrite.reference.report.StudyReport;
 import dev.dendrite.reference.run.Experiment;
-import dev.dendrite.tensor.DendriteException;
 import dev.dendrite.train.EpochStats;
 import dev.dendrite.train.TrainingSpec;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.List;
 
 /**
@@ -36,7 +31,7 @@ public final class ElmStudy implements Study {
 
     @Override
     public List<String> run(Context c) {
-        mkdirs(c.out());
+        StudyReport.createDirectory(c.out());
         c.console().println("ELM: " + HIDDEN + " random sigmoid units, ridge readout (lambda " + RIDGE + ")");
         KernelNets.ElmResult elm = KernelNets.elm(c.data(), HIDDEN, RIDGE, c.seed(), c.out().resolve("elm.onnx"));
         c.console().printf("ELM: test accuracy %.4f, trained in %.1f s%n", elm.accuracy(), elm.fit().seconds());
@@ -46,7 +41,7 @@ public final class ElmStudy implements Study {
         Experiment.Outcome bp = new Experiment("784-" + HIDDEN + "-10 sigmoid network, backprop", "dendrite reproduce "
                 + name(), spec, new double[0], null, c.dataDir(), c.out().resolve("backprop"), null)
                 .run(c.data(), c.console());
-        double bpSeconds = bp.state().history().stream().mapToDouble(EpochStats::seconds).sum();
+        double bpSeconds = bp.seconds();
         Charts.write(c.out().resolve("elm.png"), List.of(
                 Charts.accuracyBars("test accuracy", List.of("ELM", "backprop"),
                         List.of(elm.accuracy(), bp.accuracy())),
@@ -70,13 +65,10 @@ public final class ElmStudy implements Study {
         md.append("- ").append(catchUp(bp, elm.accuracy(), elm.fit().seconds())).append('\n');
         md.append(String.format("- ELM train MSE on the one-hot targets: %.4f over %d examples.%n", elm.fit().trainMse(),
                 elm.fit().examples()));
-        md.append("- Data: ").append(c.data().description()).append('\n');
-        md.append("- Command: `dendrite reproduce ").append(name()).append("`, seed ").append(c.seed()).append('\n');
-        md.append("- Date: ").append(LocalDate.now()).append(", backend ").append(Backend.loaded()).append(", ")
-                .append(Runtime.getRuntime().availableProcessors()).append(" cores; both timed in this run\n");
+        md.append(StudyReport.provenance(c, name(), "; both timed in this run"));
         md.append("- ONNX: `elm.onnx`, Dendrite vs ONNX Runtime: ").append(elm.onnx()).append('\n');
         md.append("- The backprop run's own report, curve, checkpoint and ONNX file: `backprop/`\n");
-        write(c.out().resolve("report.md"), md.toString());
+        StudyReport.write(c.out().resolve("report.md"), md.toString());
         return List.of(String.format("%-10s %.4f in %.1f s", "ELM", elm.accuracy(), elm.fit().seconds()),
                 String.format("%-10s %.4f in %.1f s (%d epochs)", "backprop", bp.accuracy(), bpSeconds, epochs),
                 "ELM speed-up: " + speedup + "x");
@@ -94,21 +86,5 @@ public final class ElmStudy implements Study {
         }
         return String.format("Backprop did not reach the ELM's test accuracy in %d epochs (%.1f s).",
                 bp.state().history().size(), seconds);
-    }
-
-    static void mkdirs(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new DendriteException(dir + ": cannot create the output directory: " + e.getMessage(), e);
-        }
-    }
-
-    static void write(Path file, String text) {
-        try {
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new DendriteException(file + ": cannot write: " + e.getMessage(), e);
-        }
     }
 }

@@ -1,13 +1,11 @@
 package dev.dendrite.reference.kernel;
 
-import dev.dendrite.inject.Backend;
 import dev.dendrite.reference.models.Study;
 import dev.dendrite.reference.report.Charts;
+import dev.dendrite.reference.report.StudyReport;
 import dev.dendrite.reference.run.Experiment;
 import dev.dendrite.spi.Json;
-import dev.dendrite.train.EpochStats;
 import dev.dendrite.train.TrainingSpec;
-import java.time.LocalDate;
 import java.util.List;
 
 /**
@@ -47,14 +45,14 @@ public final class RbfNetStudy implements Study {
 
     @Override
     public List<String> run(Context c) {
-        ElmStudy.mkdirs(c.out());
+        StudyReport.createDirectory(c.out());
         int epochs = c.epochs() == null ? EPOCHS : c.epochs();
         TwoStageInit init = new TwoStageInit(KMEANS_SAMPLE, KMEANS_ITERATIONS, READOUT_RIDGE, c.seed(), c.console());
         c.console().println("RBF network: k-means centres, ridge readout, then " + epochs + " epochs end to end");
         Experiment.Outcome rbf = new Experiment(title(), "dendrite reproduce " + name(), spec(epochs, c.seed()),
                 new double[0], null, c.dataDir(), c.out().resolve("rbf"), null, List.of(init))
                 .run(c.data(), c.console());
-        double rbfSeconds = seconds(rbf) + init.seconds();
+        double rbfSeconds = rbf.seconds() + init.seconds();
 
         c.console().println("ELM: " + ElmStudy.HIDDEN + " random sigmoid units, ridge readout");
         KernelNets.ElmResult elm = KernelNets.elm(c.data(), ElmStudy.HIDDEN, ElmStudy.RIDGE, c.seed(),
@@ -63,7 +61,7 @@ public final class RbfNetStudy implements Study {
         Experiment.Outcome mlp = new Experiment("784-" + MLP_HIDDEN + "-10 sigmoid network, backprop",
                 "dendrite reproduce " + name(), KernelNets.oneHiddenLayer(MLP_HIDDEN, epochs, c.seed()), new double[0],
                 null, c.dataDir(), c.out().resolve("mlp"), null).run(c.data(), c.console());
-        double mlpSeconds = seconds(mlp);
+        double mlpSeconds = mlp.seconds();
 
         List<String> names = List.of("RBF net", "ELM", "MLP");
         Charts.write(c.out().resolve("rbf-net.png"), List.of(
@@ -86,20 +84,13 @@ public final class RbfNetStudy implements Study {
                 + "after the two stages alone (Moody and Darken's network): **%.4f**. Then all parameters trained by "
                 + "backprop: %.4f.%n", init.result().inertia(), init.result().iterations(), init.readout().trainMse(),
                 init.twoStageAccuracy(), rbf.accuracy()));
-        md.append("- Data: ").append(c.data().description()).append('\n');
-        md.append("- Command: `dendrite reproduce ").append(name()).append("`, seed ").append(c.seed()).append('\n');
-        md.append("- Date: ").append(LocalDate.now()).append(", backend ").append(Backend.loaded()).append(", ")
-                .append(Runtime.getRuntime().availableProcessors()).append(" cores; all three timed in this run\n");
+        md.append(StudyReport.provenance(c, name(), "; all three timed in this run"));
         md.append("- ONNX: the RBF network's `rbf/model.onnx` (validated in ONNX Runtime, see `rbf/report.md`), "
                 + "`elm.onnx`: ").append(elm.onnx()).append('\n');
         md.append("- Per-epoch curves, checkpoints and reports: `rbf/`, `mlp/`\n");
-        ElmStudy.write(c.out().resolve("report.md"), md.toString());
+        StudyReport.write(c.out().resolve("report.md"), md.toString());
         return List.of(String.format("%-10s %.4f in %.1f s", "RBF net", rbf.accuracy(), rbfSeconds),
                 String.format("%-10s %.4f in %.1f s", "ELM", elm.accuracy(), elm.fit().seconds()),
                 String.format("%-10s %.4f in %.1f s", "MLP", mlp.accuracy(), mlpSeconds));
-    }
-
-    private static double seconds(Experiment.Outcome o) {
-        return o.state().history().stream().mapToDouble(EpochStats::seconds).sum();
     }
 }

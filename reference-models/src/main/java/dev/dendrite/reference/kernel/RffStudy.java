@@ -3,7 +3,6 @@ package dev.dendrite.reference.kernel;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import dev.dendrite.data.ArrayDataset;
-import dev.dendrite.inject.Backend;
 import dev.dendrite.inject.DendriteModule;
 import dev.dendrite.inject.Settings;
 import dev.dendrite.kernel.ArcCosineKernel;
@@ -19,10 +18,10 @@ import dev.dendrite.nn.Sequential;
 import dev.dendrite.random.Rng;
 import dev.dendrite.reference.models.Study;
 import dev.dendrite.reference.report.Charts;
+import dev.dendrite.reference.report.StudyReport;
 import dev.dendrite.spi.Json;
 import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.Tensor;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.knowm.xchart.XYChart;
@@ -58,7 +57,7 @@ public final class RffStudy implements Study {
 
     @Override
     public List<String> run(Context c) {
-        ElmStudy.mkdirs(c.out());
+        StudyReport.createDirectory(c.out());
         Injector injector = Guice.createInjector(new DendriteModule(Settings.defaults().withSeed(c.seed())
                 .withDtype(DataType.DOUBLE)));
         LayerContext ctx = injector.getInstance(LayerContext.class);
@@ -162,11 +161,8 @@ public final class RffStudy implements Study {
                 + "split; the random-feature model is an `rff` layer and a bias-free `dense` head fitted by the ELM's "
                 + "closed-form ridge readout, so as D grows it converges to the kernel solution.%n%n", krrTrain,
                 LAMBDA));
-        md.append("- Data: ").append(c.data().description()).append('\n');
-        md.append("- Command: `dendrite reproduce ").append(name()).append("`, seed ").append(c.seed()).append('\n');
-        md.append("- Date: ").append(LocalDate.now()).append(", backend ").append(Backend.loaded()).append(", ")
-                .append(Runtime.getRuntime().availableProcessors()).append(" cores\n");
-        ElmStudy.write(c.out().resolve("report.md"), md.toString());
+        md.append(StudyReport.provenance(c, name(), ""));
+        StudyReport.write(c.out().resolve("report.md"), md.toString());
         List<String> summary = new ArrayList<>();
         summary.add(String.format("%-10s slope -0.5 (O(1/sqrt D))", "paper"));
         summary.add(String.format("%-10s slope %.3f (Gaussian RFF), %.3f (arc-cosine)", "Dendrite", rffFit[0],

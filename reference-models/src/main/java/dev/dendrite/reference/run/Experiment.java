@@ -54,6 +54,11 @@ public record Experiment(String title, String command, TrainingSpec spec, double
             return state.history().isEmpty() ? Double.NaN
                     : state.history().get(state.history().size() - 1).testAccuracy();
         }
+
+        /** Training time summed over the epochs (evaluation excluded). */
+        public double seconds() {
+            return state.history().stream().mapToDouble(dev.dendrite.train.EpochStats::seconds).sum();
+        }
     }
 
     public Outcome run(PrintStream console) {

@@ -3,6 +3,7 @@ package dev.dendrite.kernel.elm;
 import dev.dendrite.data.Batch;
 import dev.dendrite.data.DataLoader;
 import dev.dendrite.data.Dataset;
+import dev.dendrite.kernel.ClassTargets;
 import dev.dendrite.kernel.linalg.Cholesky;
 import dev.dendrite.nn.Layer;
 import dev.dendrite.nn.Sequential;
@@ -13,7 +14,6 @@ import dev.dendrite.tensor.Tensor;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.shape.OneHot;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -148,7 +148,7 @@ public record RidgeReadout(double ridge, int batchSize) {
                 throw new DendriteException("ridge readout: class ids must be in [0, " + out + "), found "
                         + (min < 0 ? min : max));
             }
-            return Nd4j.getExecutioner().exec(new OneHot(labels, (int) out, -1, 1.0, 0.0, type))[0];
+            return ClassTargets.oneHot(labels, (int) out, type);
         }
         INDArray t = labels.rank() == 1 ? labels.reshape(labels.length(), 1) : labels;
         if (t.rank() != 2 || t.size(1) != out) {

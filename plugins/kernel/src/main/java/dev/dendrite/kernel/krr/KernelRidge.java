@@ -1,12 +1,12 @@
 package dev.dendrite.kernel.krr;
 
+import dev.dendrite.kernel.ClassTargets;
 import dev.dendrite.kernel.GaussianKernel;
 import dev.dendrite.kernel.linalg.Cholesky;
 import dev.dendrite.tensor.DendriteException;
 import dev.dendrite.tensor.Shapes;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.shape.OneHot;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -44,7 +44,7 @@ public final class KernelRidge {
         }
         INDArray xd = x.castTo(DataType.DOUBLE);
         INDArray targets = y.dataType().isIntType()
-                ? Nd4j.getExecutioner().exec(new OneHot(y, classes, -1, 1.0, 0.0, DataType.DOUBLE))[0]
+                ? ClassTargets.oneHot(y, classes, DataType.DOUBLE)
                 : y.castTo(DataType.DOUBLE);
         INDArray k = GaussianKernel.matrix(xd, xd, gamma);
         k.addi(Nd4j.eye(x.size(0)).castTo(DataType.DOUBLE).muli(lambda));

@@ -1,8 +1,8 @@
 package dev.dendrite.kernel.ops;
 
+import dev.dendrite.kernel.SquaredDistances;
 import dev.dendrite.onnx.OnnxBuilder;
 import dev.dendrite.tensor.Function;
-import dev.dendrite.tensor.Kernels;
 import dev.dendrite.tensor.ShapeException;
 import dev.dendrite.tensor.Shapes;
 import dev.dendrite.tensor.Tensor;
@@ -57,12 +57,7 @@ public final class GaussianRbf extends Function {
         }
         long k = c.size(0);
         gamma = Transforms.exp(logGamma, true).reshape(1, k);
-        // Squared norms by a native reduction (no [k, in] temporary: each new array of that size costs ~1 ms),
-        // x·cᵀ with the transpose as a GEMM flag rather than a copied view.
-        INDArray xx = squaredNorms(x).reshape(x.size(0), 1);
-        INDArray cc = squaredNorms(c).reshape(1, k);
-        d2 = Nd4j.gemm(x, c, false, true).muli(-2.0).addiColumnVector(xx).addiRowVector(cc);
-        Transforms.max(d2, 0.0, false);
+        d2 = SquaredDistances.of(x, c);
         y = Transforms.exp(d2.mulRowVector(gamma).negi(), false);
         return new INDArray[] {y};
     }
@@ -86,14 +81,6 @@ public final class GaussianRbf extends Function {
             dLogGamma = h.mul(d2).sum(0);
         }
         return new INDArray[] {dx, dc, dLogGamma};
-    }
-
-    /** ‖row‖² of a [n, d] matrix as [n], one native pass. */
-    private static INDArray squaredNorms(INDArray a) {
-        INDArray out = Kernels.empty(a.dataType(), a.size(0));
-        Kernels.exec("reduce_sqnorm", new INDArray[] {a}, new INDArray[] {out}, new long[] {1}, null,
-                new boolean[] {false});
-        return out;
     }
 
     @Override
