@@ -19,7 +19,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * log x, as ONNX's reference does). Reducing an empty set gives the reduction's identity: 0 for sum and
  * the norms, 1 for prod, −inf for max, log-sum-exp and log-sum, +inf for min, NaN for mean.
  *
- * <p>ReduceL2's gradient where the norm is 0 is 0 (PyTorch's {@code norm} backward), not 0·∞ = NaN.
+ * <p>ReduceL2's gradient where the norm is 0 is 0 (PyTorch's {@code norm} backward), not 0·∞ = NaN: the core
+ * {@code Sqrt} takes slope 0 at 0.
  */
 public final class ReduceConverter implements OnnxConverter {
     @Override
@@ -82,25 +83,11 @@ public final class ReduceConverter implements OnnxConverter {
             case "ReduceLogSumExp" -> F.logSumExp(x, keepDims, axes);
             case "ReduceL1" -> F.sum(F.abs(x), keepDims, axes);
             case "ReduceSumSquare" -> F.sum(F.mul(x, x), keepDims, axes);
-            case "ReduceL2" -> sqrtZeroSafe(F.sum(F.mul(x, x), keepDims, axes));
+            case "ReduceL2" -> F.sqrt(F.sum(F.mul(x, x), keepDims, axes));
             case "ReduceLogSum" -> F.log(F.sum(x, keepDims, axes));
             default -> throw op.error("unknown reduction");
         };
         return MathSupport.one(op, y);
-    }
-
-    /**
-     * √s for a sum of squares s ≥ 0, whose gradient is 0 where s = 0 (there every summed x is 0, so the
-     * subgradient PyTorch's norm uses is 0): √(s + m) − m with m = [s = 0] a constant, which is √s
-     * everywhere and has a finite derivative where s = 0.
-     */
-    static Tensor sqrtZeroSafe(Tensor s) {
-        INDArray zero = s.data().isEmpty() ? null : s.data().eq(0.0);
-        if (zero == null || !zero.any()) {
-            return F.sqrt(s);
-        }
-        Tensor mask = Tensor.of(zero.castTo(s.dtype()));
-        return F.sub(F.sqrt(F.add(s, mask)), mask);
     }
 
     /** The reduction of a single element (nothing reduced): x itself, or the norms' elementwise part. */
