@@ -50,6 +50,10 @@ public final class Json {
         try {
             return MAPPER.readValue(json, type);
         } catch (Exception e) {
+            // A record's own validation (a missing field, a value out of range) is already the message to show.
+            if (e.getCause() instanceof DendriteException d) {
+                throw new DendriteException(d.getMessage(), e);
+            }
             throw new DendriteException("invalid JSON for " + type.getSimpleName() + ": " + firstLine(e.getMessage()),
                     e);
         }

@@ -1,5 +1,6 @@
 package dev.dendrite.reference.cli;
 
+import dev.dendrite.gan.GanRuns;
 import dev.dendrite.inject.Registries;
 import dev.dendrite.onnx.OnnxConverter;
 import dev.dendrite.spi.PluginJars;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code dendrite plugins}: every discovered provider by kind, with its id and the jar it came from. */
 @Command(name = "plugins", mixinStandardHelpOptions = true,
-        description = "List every layer, loss, optimizer, LR schedule and ONNX converter provider, built in or dropped "
+        description = "List every layer, loss, optimizer, LR schedule, trainer, GAN loss and ONNX converter provider, built in or dropped "
                 + "(--plugins), with the jar it came from.")
 final class PluginsCommand implements Callable<Integer> {
     @Spec
@@ -32,6 +33,7 @@ final class PluginsCommand implements Callable<Integer> {
         print(out, r.optimizers());
         print(out, r.schedules());
         print(out, r.trainers());
+        print(out, GanRuns.losses(loader));
         for (OnnxConverter c : ServiceLoader.load(OnnxConverter.class, loader)) {
             out.printf("%-14s %-22s %s%n", "onnx_converter", String.join(",", new TreeSet<>(c.opTypes())), jar(c));
         }

@@ -45,9 +45,9 @@ final class ReproduceCommand implements Callable<Integer> {
     }
 
     private int runStudy(Study s) {
-        if (options.resume != null || options.validationSplit != null) {
-            throw new DendriteException(s.name() + " is a study of several models: --resume and "
-                    + "--validation-split do not apply to it");
+        if ((options.resume != null && !s.resumable()) || options.validationSplit != null) {
+            throw new DendriteException(s.name() + " is a study of several models: " + (s.resumable()
+                    ? "--validation-split does" : "--resume and --validation-split do") + " not apply to it");
         }
         PrintStream console = System.out;
         console.println(s.title());
@@ -55,7 +55,8 @@ final class ReproduceCommand implements Callable<Integer> {
         console.println("data: " + data.description());
         Path out = options.out.resolve(model);
         List<String> summary = s.run(new Study.Context(data, options.data, out,
-                options.seed == null ? TrainingSpec.DEFAULT_SEED : options.seed, options.epochs, console));
+                options.seed == null ? TrainingSpec.DEFAULT_SEED : options.seed, options.epochs, console,
+                options.resume));
         console.println();
         summary.forEach(console::println);
         console.println("wrote " + out + "/report.md");

@@ -24,6 +24,20 @@ public interface Study {
      */
     java.util.List<String> run(Context context);
 
-    /** What a study gets from the command line. */
-    record Context(FashionMnist data, Path dataDir, Path out, long seed, Integer epochs, PrintStream console) {}
+    /** Whether {@code --resume CHECKPOINT.zip} continues the study's run (most train several models and do not). */
+    default boolean resumable() {
+        return false;
+    }
+
+    /**
+     * What a study gets from the command line.
+     *
+     * @param resume the {@code --resume} checkpoint, or null; only for a {@link #resumable()} study
+     */
+    record Context(FashionMnist data, Path dataDir, Path out, long seed, Integer epochs, PrintStream console,
+            Path resume) {
+        public Context(FashionMnist data, Path dataDir, Path out, long seed, Integer epochs, PrintStream console) {
+            this(data, dataDir, out, seed, epochs, console, null);
+        }
+    }
 }

@@ -1,13 +1,7 @@
 package dev.dendrite.reference.run;
 
-import com.google.inject.Guice;
-import dev.dendrite.inject.DendriteModule;
-import dev.dendrite.inject.Settings;
 import dev.dendrite.nn.Init;
 import dev.dendrite.nn.Layer;
-import dev.dendrite.nn.LayerContext;
-import dev.dendrite.nn.Model;
-import dev.dendrite.nn.Parameters;
 import dev.dendrite.onnxbridge.OnnxExporter;
 import dev.dendrite.onnxbridge.OnnxFiles;
 import dev.dendrite.onnxbridge.Validation;
@@ -29,12 +23,7 @@ public final class OnnxExport {
     /** Rebuilds the checkpoint's model (spec + parameters) and exports it. */
     public static ModelProto fromCheckpoint(Path checkpoint, int opset) {
         Checkpoint ck = Checkpoint.read(checkpoint);
-        TrainingSpec spec = ck.spec();
-        LayerContext ctx = Guice.createInjector(new DendriteModule(Settings.defaults().withSeed(spec.seed())))
-                .getInstance(LayerContext.class);
-        Layer model = Model.build(spec.model(), ctx).layer();
-        Parameters.load(model, ck.parameters(), checkpoint.toString());
-        return export(model, spec, opset);
+        return export(TrainedModels.load(ck, checkpoint), ck.spec(), opset);
     }
 
     /** Exports with a random example batch of the spec's data shape (two examples; the batch stays symbolic). */
