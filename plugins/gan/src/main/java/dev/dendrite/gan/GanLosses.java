@@ -30,56 +30,63 @@ public final class GanLosses {
         return F.mean(t == 0 ? sp : F.sub(sp, F.mul(s, t)), false);
     }
 
+    /** A provider of a loss with nothing to configure. */
+    private abstract static class Unconfigured extends BaseProvider<NoConfig> implements GanLossProvider<NoConfig> {
+        private final java.util.function.Supplier<GanLoss> loss;
+
+        Unconfigured(String id, java.util.function.Supplier<GanLoss> loss) {
+            super(id, NoConfig.class, new NoConfig());
+            this.loss = loss;
+        }
+
+        @Override
+        public GanLoss create(NoConfig config) {
+            return loss.get();
+        }
+    }
+
+    /** The discriminator's cross-entropy, shared by the two generator objectives of Goodfellow et al. */
     private abstract static class CrossEntropy implements GanLoss {
+        private final String kind;
+
+        CrossEntropy(String kind) {
+            this.kind = kind;
+        }
+
+        @Override
+        public String kind() {
+            return kind;
+        }
+
         @Override
         public Tensor discriminator(Tensor real, Tensor fake, double realTarget) {
             return F.add(bce(real, realTarget), bce(fake, 0));
         }
     }
 
-    public static final class Minimax extends BaseProvider<NoConfig> implements GanLossProvider<NoConfig> {
+    public static final class Minimax extends Unconfigured {
         public static final String ID = "minimax";
 
         public Minimax() {
-            super(ID, NoConfig.class, new NoConfig());
-        }
-
-        @Override
-        public GanLoss create(NoConfig config) {
-            return new CrossEntropy() {
-                @Override
-                public String kind() {
-                    return ID;
-                }
-
+            super(ID, () -> new CrossEntropy(ID) {
                 @Override
                 public Tensor generator(Tensor fake) {
                     return F.neg(F.mean(F.softplus(fake), false));
                 }
-            };
+            });
         }
     }
 
-    public static final class NonSaturating extends BaseProvider<NoConfig> implements GanLossProvider<NoConfig> {
+    public static final class NonSaturating extends Unconfigured {
         public static final String ID = "non_saturating";
 
         public NonSaturating() {
-            super(ID, NoConfig.class, new NoConfig());
-        }
-
-        @Override
-        public GanLoss create(NoConfig config) {
-            return new CrossEntropy() {
-                @Override
-                public String kind() {
-                    return ID;
-                }
-
+            super(ID, () -> new CrossEntropy(ID) {
                 @Override
                 public Tensor generator(Tensor fake) {
                     return bce(fake, 1);
                 }
-            };
+            });
         }
     }
 
@@ -120,16 +127,11 @@ public final class GanLosses {
         }
     }
 
-    public static final class Hinge extends BaseProvider<NoConfig> implements GanLossProvider<NoConfig> {
+    public static final class Hinge extends Unconfigured {
         public static final String ID = "hinge";
 
         public Hinge() {
-            super(ID, NoConfig.class, new NoConfig());
-        }
-
-        @Override
-        public GanLoss create(NoConfig config) {
-            return new GanLoss() {
+            super(ID, () -> new GanLoss() {
                 @Override
                 public String kind() {
                     return ID;
@@ -149,7 +151,7 @@ public final class GanLosses {
                 public boolean hasRealTarget() {
                     return false;
                 }
-            };
+            });
         }
     }
 }
