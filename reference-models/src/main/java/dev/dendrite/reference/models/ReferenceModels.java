@@ -1,5 +1,8 @@
 package dev.dendrite.reference.models;
 
+import dev.dendrite.reference.gan.DcganStudy;
+import dev.dendrite.reference.generative.DeepAutoencoderStudy;
+import dev.dendrite.reference.generative.VaeStudy;
 import dev.dendrite.reference.kernel.ElmStudy;
 import dev.dendrite.reference.kernel.RbfNetStudy;
 import dev.dendrite.reference.kernel.RffStudy;
@@ -11,7 +14,8 @@ import java.util.Optional;
 /** The reproductions {@code dendrite reproduce} knows, by name: single training runs and studies. */
 public final class ReferenceModels {
     private static final List<ReferenceModel> ALL = List.of(new LeNet5(), new Mlp());
-    private static final List<Study> STUDIES = List.of(new RffStudy(), new ElmStudy(), new RbfNetStudy());
+    private static final List<Study> STUDIES = List.of(new RffStudy(), new ElmStudy(), new RbfNetStudy(),
+            new DcganStudy(), new DeepAutoencoderStudy(), new VaeStudy());
 
     private ReferenceModels() {}
 

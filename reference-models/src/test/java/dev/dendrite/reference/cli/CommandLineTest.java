@@ -27,8 +27,12 @@ class CommandLineTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().lines().anyMatch(l -> l.matches("layer\\s+dense\\s+.*(plugin-basic|basic/target/classes).*")),
                 r.out());
-        for (String kind : List.of("loss", "optimizer", "lr_schedule")) {
+        for (String kind : List.of("loss", "optimizer", "lr_schedule", "trainer")) {
             assertTrue(r.out().contains("\n" + kind + " "), kind + " in\n" + r.out());
+        }
+        for (String gan : List.of("minimax", "non_saturating", "least_squares", "hinge")) {
+            assertTrue(r.out().lines().anyMatch(l -> l.matches("GAN_loss\\s+" + gan + "\\s+.*gan.*")), gan + " in\n"
+                    + r.out());
         }
     }
 
@@ -36,7 +40,8 @@ class CommandLineTest {
     void anUnknownModelIsOneLineAndExitOne() {
         Cli r = run("reproduce", "resnet9000");
         assertEquals(1, r.code());
-        assertEquals("dendrite: error: unknown model 'resnet9000'; known models: lenet5, mlp, rff, elm, rbf-net", r.err().strip());
+        assertEquals("dendrite: error: unknown model 'resnet9000'; known models: lenet5, mlp, rff, elm, rbf-net, dcgan, "
+                + "deep-autoencoder, vae", r.err().strip());
     }
 
     @Test
