@@ -5,6 +5,7 @@ import dev.dendrite.gan.GanEpochStats;
 import dev.dendrite.gan.GanSpec;
 import dev.dendrite.reference.data.FashionMnist;
 import dev.dendrite.reference.data.PixelScale;
+import dev.dendrite.reference.gan.GanCharts;
 import dev.dendrite.reference.gan.GanExperiment;
 import dev.dendrite.reference.report.StudyReport;
 import dev.dendrite.reference.run.Datasets;
@@ -91,7 +92,9 @@ final class TrainCommand implements Callable<Integer> {
         GanEpochStats last = r.state().history().get(r.state().history().size() - 1);
         String onnx = "- `generator.onnx`: " + r.onnx().generator() + "\n- `discriminator.onnx`: "
                 + r.onnx().discriminator() + "\n";
+        GanCharts.writeLosses(out.resolve("curve.png"), r.losses());
         StudyReport.write(out.resolve("report.md"), "# " + name + " (GAN)\n\n![samples](samples.png)\n\n"
+                + "![losses](curve.png)\n\n"
                 + String.format("- After epoch %d: discriminator loss %.4f, generator loss %.4f (every epoch: "
                         + "`metrics.csv`)%n", last.epoch(), last.discriminatorLoss(), last.generatorLoss())
                 + "- Data: " + data.description() + ", pixels scaled to [-1, 1]\n- Command: `dendrite train "

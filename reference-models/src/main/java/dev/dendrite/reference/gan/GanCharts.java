@@ -11,7 +11,7 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** The DCGAN report's plots: the sample score per epoch against the real images', and the D and G losses. */
-final class GanCharts {
+public final class GanCharts {
     private GanCharts() {}
 
     static void write(Path file, List<GanEpochStats> history, double realScore, double target, List<double[]> losses) {
@@ -27,6 +27,15 @@ final class GanCharts {
         score.addSeries(String.format("target: %.0f%% of real", target * 100), ends,
                 new double[] {target * realScore, target * realScore}).setMarker(SeriesMarkers.NONE);
 
+        Charts.write(file, List.of(score, losses(losses)));
+    }
+
+    /** The D and G loss curves alone, for a run without a sample score ({@code dendrite train GAN.json}). */
+    public static void writeLosses(Path file, List<double[]> losses) {
+        Charts.write(file, List.of(losses(losses)));
+    }
+
+    private static XYChart losses(List<double[]> losses) {
         XYChart loss = new XYChartBuilder().width(Charts.W).height(Charts.H).title("losses (mean per window of steps)")
                 .xAxisTitle("discriminator step").yAxisTitle("loss").build();
         loss.getStyler().setMarkerSize(0);
@@ -37,6 +46,6 @@ final class GanCharts {
         if (Arrays.stream(g).noneMatch(Double::isNaN)) {
             loss.addSeries("generator", steps, g);
         }
-        Charts.write(file, List.of(score, loss));
+        return loss;
     }
 }

@@ -55,16 +55,24 @@ final class GanProgress implements GanListener {
         bar.stepBy(e.examples());
         bar.setExtraMessage(String.format(" D %.3f G %.3f", d / dn, g / Math.max(1, gn)));
         if (dn == window) {
-            curve.add(new double[] {step, d / dn, gn == 0 ? Double.NaN : g / gn});
-            d = 0;
-            g = 0;
-            dn = 0;
-            gn = 0;
+            flush();
         }
+    }
+
+    /** The window's means as one curve point, and a new window. */
+    private void flush() {
+        if (dn > 0) {
+            curve.add(new double[] {step, d / dn, gn == 0 ? Double.NaN : g / gn});
+        }
+        d = 0;
+        g = 0;
+        dn = 0;
+        gn = 0;
     }
 
     @Override
     public void onEpoch(GanRun run, GanEpochStats s, GanState state) {
+        flush();
         if (bar != null) {
             bar.close();
             bar = null;

@@ -41,7 +41,7 @@ class GanTrainCommandTest {
         assertEquals(0, first.code(), first.err());
         Path run = out.resolve("tiny-gan");
         for (String f : List.of("metrics.csv", "checkpoint.zip", "samples/epoch-001.png", "samples.png",
-                "generator.onnx", "discriminator.onnx", "report.md")) {
+                "generator.onnx", "discriminator.onnx", "report.md", "curve.png")) {
             assertTrue(Files.size(run.resolve(f)) > 0, f);
         }
         String report = Files.readString(run.resolve("report.md"));
@@ -60,6 +60,22 @@ class GanTrainCommandTest {
         assertEquals(List.of(GanMetricsCsv.HEADER, epoch1), csv.subList(0, 2), "epoch 1 kept from the checkpoint");
         assertEquals(3, csv.size(), csv.toString());
         assertEquals(2, GanCheckpoint.read(run.resolve("checkpoint.zip")).state().epoch());
+    }
+
+    /** The README's GAN spec, as printed there, parses and builds. */
+    @Test
+    void theReadmeGanSpecIsValid() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("```json\n(\\{\"generator\".*?)```",
+                java.util.regex.Pattern.DOTALL).matcher(readme);
+        assertTrue(m.find(), "README has a GAN spec");
+        dev.dendrite.gan.GanSpec spec = dev.dendrite.spi.Json.read(m.group(1), dev.dendrite.gan.GanSpec.class);
+        assertEquals("least_squares", spec.loss().type());
+        assertEquals(0.9, spec.realTarget(), 1e-12);
+        Path file = Files.writeString(dir.resolve("readme-gan.json"), m.group(1));
+        Path data = CommandLineTest.tinyFashionMnist(dir.resolve("data"));
+        Cli r = Cli.run("train", file.toString(), "--data", data.toString(), "--out", dir.toString(), "--epochs", "1");
+        assertEquals(0, r.code(), r.err());
     }
 
     @Test
