@@ -24,7 +24,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * our classifier) is compared with the real test images' score. Target: at least 70% of it.
  */
 public final class DcganStudy implements Study {
-    static final int EPOCHS = 12;
+    static final int EPOCHS = 16;
     static final int BATCH = 128;
     static final int SCORER_EPOCHS = 3;
     static final int SCORE_SAMPLES = 5000;
@@ -66,7 +66,7 @@ public final class DcganStudy implements Study {
 
         GanEpochStats last = r.state().history().get(r.state().history().size() - 1);
         double ratio = last.score() / realScore;
-        GanCharts.write(c.out().resolve("dcgan.png"), r.state().history(), realScore, TARGET, r.losses());
+        GanCharts.write(c.out().resolve("dcgan.png"), r.state(), realScore, TARGET, r.losses());
         DcganReport.write(c, this, new DcganReport.Figures(r.run().spec(), r.state(), realScore, scorer.accuracy(), n,
                 ratio, scorer.generated().probabilities(r.samples()), scorer.real().probabilities(realImages),
                 r.onnx()));

@@ -37,6 +37,12 @@ final class GanProgress implements GanListener {
         return curve;
     }
 
+    /** Steps are numbered for the whole run, so a resumed run's curve continues where the checkpoint left off. */
+    @Override
+    public void onStart(GanRun run, GanState state) {
+        step = state.discriminatorSteps();
+    }
+
     @Override
     public void onBatch(GanRun run, BatchEvent e) {
         if (bar == null) {
