@@ -32,6 +32,9 @@ final class Steps {
              "epochs": 1, "batchSize": 128, "seed": 42, "data": "fashion-mnist"}""";
 
     static Runnable dendrite(Workload w) {
+        if (w.model().equals("dcgan")) {
+            return DcganStep.of(w.batch(), 42);
+        }
         TrainingStep step = build(w);
         if (w.training()) {
             return step::run;

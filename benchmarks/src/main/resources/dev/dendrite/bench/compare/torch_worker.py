@@ -61,6 +61,50 @@ def rbf_net():
     return nn.Sequential(Rbf(784, 400), nn.Linear(400, 10))
 
 
+def dcgan_step(batch, width=32, noise=100):
+    """The `dcgan` reproduction's networks (dev.dendrite.reference.gan.Dcgan) and one iteration of PyTorch's DCGAN
+    example: a discriminator step on a real and a generated batch, then a generator step that reuses the generated
+    batch; non-saturating BCE-with-logits loss, Adam lr 2e-4 betas (0.5, 0.999), N(0, 0.02) init."""
+    g = nn.Sequential(
+        nn.Linear(noise, 2 * width * 49, bias=False), nn.Unflatten(1, (2 * width, 7, 7)),
+        nn.BatchNorm2d(2 * width), nn.ReLU(),
+        nn.ConvTranspose2d(2 * width, width, 4, 2, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU(),
+        nn.ConvTranspose2d(width, 1, 4, 2, 1), nn.Tanh())
+    d = nn.Sequential(
+        nn.Conv2d(1, width, 4, 2, 1), nn.LeakyReLU(0.2),
+        nn.Conv2d(width, 2 * width, 4, 2, 1, bias=False), nn.BatchNorm2d(2 * width), nn.LeakyReLU(0.2),
+        nn.Conv2d(2 * width, 1, 7), nn.Flatten())
+    for m in list(g.modules()) + list(d.modules()):
+        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+            nn.init.normal_(m.weight, 0.0, 0.02)
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+        elif isinstance(m, nn.BatchNorm2d):
+            nn.init.normal_(m.weight, 1.0, 0.02)
+            nn.init.zeros_(m.bias)
+    g.train()
+    d.train()
+    opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    bce = nn.BCEWithLogitsLoss()
+    real = torch.rand(batch, 1, 28, 28) * 2 - 1
+    ones = torch.ones(batch, 1)
+    zeros = torch.zeros(batch, 1)
+
+    def step():
+        fake = g(torch.randn(batch, noise))
+        opt_d.zero_grad()
+        loss_d = bce(d(real), ones) + bce(d(fake.detach()), zeros)
+        loss_d.backward()
+        opt_d.step()
+        opt_g.zero_grad()
+        loss_g = bce(d(fake), ones)
+        loss_g.backward()
+        opt_g.step()
+        return loss_d.item(), loss_g.item()
+    return step
+
+
 def train_step(make, batch):
     model = make()
     model.train()
@@ -96,6 +140,7 @@ WORKLOADS = {
     "lenet5_infer_b1": lambda: infer(lenet5, 1),
     "lenet5_infer_b64": lambda: infer(lenet5, 64),
     "rbf_train_b128": lambda: train_step(rbf_net, 128),
+    "dcgan_train_b64": lambda: dcgan_step(64),
 }
 
 def blas():
