@@ -52,10 +52,15 @@ public final class GanTrainer {
             int inRound = 0;
             while (batches.hasNext()) {
                 Batch b = batches.next();
-                Tensor fake = generate(run, b.size());
+                boolean roundEnds = ++inRound == perRound;
+                Tensor fake;
+                // Only the round's last generated batch feeds a generator step; the others need no graph.
+                try (GradMode.Scope graph = roundEnds ? GradMode.on() : GradMode.off()) {
+                    fake = generate(run, b.size());
+                }
                 double d = discriminatorStep(run, Tensor.of(b.features()), fake, sums, epoch, ++dSteps);
                 double g = 0;
-                if (++inRound == perRound) {
+                if (roundEnds) {
                     inRound = 0;
                     for (int k = 0; k < run.spec().generatorSteps(); k++) {
                         g += generatorStep(run, k == 0 ? fake : generate(run, b.size()), sums, epoch, ++gSteps);
