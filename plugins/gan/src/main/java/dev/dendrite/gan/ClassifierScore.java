@@ -1,17 +1,13 @@
 package dev.dendrite.gan;
 
 import dev.dendrite.nn.Layer;
-import dev.dendrite.ops.F;
+import dev.dendrite.nn.Predict;
 import dev.dendrite.tensor.DendriteException;
-import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.Shapes;
-import dev.dendrite.tensor.Tensor;
 import java.util.function.ToDoubleFunction;
 import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -42,23 +38,8 @@ public final class ClassifierScore {
 
     /** p(y|x) for every image, [n, classes]. */
     public INDArray probabilities(INDArray images) {
-        long n = images.size(0);
-        boolean wasTraining = classifier.isTraining();
-        classifier.train(false);
-        try (GradMode.Scope off = GradMode.off()) {
-            INDArray p = null;
-            for (long i = 0; i < n; i += CHUNK) {
-                INDArray chunk = images.get(NDArrayIndex.interval(i, Math.min(n, i + CHUNK)));
-                INDArray probs = F.softmax(classifier.forward(Tensor.of(toInput.apply(chunk.dup()))), 1).data();
-                if (p == null) {
-                    p = Nd4j.create(DataType.DOUBLE, n, probs.size(1));
-                }
-                p.get(NDArrayIndex.interval(i, i + probs.size(0)), NDArrayIndex.all()).assign(probs);
-            }
-            return p;
-        } finally {
-            classifier.train(wasTraining);
-        }
+        INDArray logits = Predict.outputs(classifier, toInput.apply(images), CHUNK);
+        return Transforms.softmax(logits.castTo(DataType.DOUBLE), false);
     }
 
     /** exp(mean_i Σ_y p_iy (log p_iy − log p̄_y)) for class probabilities {@code p} [n, classes]. */
@@ -80,22 +61,8 @@ public final class ClassifierScore {
         return generator -> of(generate(generator, noise));
     }
 
-    /** The generator's output for {@code noise}, in chunks (the caller sets evaluation mode). */
+    /** The generator's output for {@code noise}, in evaluation mode and in chunks. */
     public static INDArray generate(Layer generator, INDArray noise) {
-        long n = noise.size(0);
-        INDArray out = null;
-        try (GradMode.Scope off = GradMode.off()) {
-            for (long i = 0; i < n; i += CHUNK) {
-                INDArray z = noise.get(NDArrayIndex.interval(i, Math.min(n, i + CHUNK))).dup();
-                INDArray x = generator.forward(Tensor.of(z)).data();
-                if (out == null) {
-                    long[] shape = x.shape().clone();
-                    shape[0] = n;
-                    out = Nd4j.create(x.dataType(), shape);
-                }
-                out.get(NDArrayIndex.interval(i, i + x.size(0))).assign(x);
-            }
-        }
-        return out;
+        return Predict.outputs(generator, noise, CHUNK);
     }
 }

@@ -53,7 +53,7 @@ public final class GanRuns {
             gOpt.loadState(ck.generatorOptimizer());
             dOpt.loadState(ck.discriminatorOptimizer());
         }
-        GanLoss loss = loss(spec, Thread.currentThread().getContextClassLoader());
+        GanLoss loss = loss(spec, dev.dendrite.spi.PluginJars.defaultLoader());
         DataLoader data = new DataLoader(real, spec.batchSize(), true, false, ctx.rng());
         return new GanRun(spec, g, d, gOpt, dOpt, loss, data, ctx.rng(), ctx.dtype(), start);
     }

@@ -2,8 +2,6 @@ package dev.dendrite.gan;
 
 import dev.dendrite.nn.Init;
 import dev.dendrite.random.Rng;
-import dev.dendrite.tensor.GradMode;
-import dev.dendrite.tensor.Tensor;
 import java.nio.file.Path;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -42,13 +40,7 @@ public final class SampleGrids implements GanListener {
 
     @Override
     public void onEpoch(GanRun run, GanEpochStats stats, GanState state) {
-        run.generator().train(false);
-        INDArray images;
-        try (GradMode.Scope off = GradMode.off()) {
-            images = run.generator().forward(Tensor.of(noise)).data();
-        } finally {
-            run.generator().train(true);
-        }
+        INDArray images = ClassifierScore.generate(run.generator(), noise);
         ImageGrid.write(file(dir, stats.epoch()), images, columns, low, high, 2);
     }
 }

@@ -1,6 +1,5 @@
 package dev.dendrite.reference.cli;
 
-import dev.dendrite.reference.run.Experiment;
 import dev.dendrite.gan.GanEpochStats;
 import dev.dendrite.gan.GanSpec;
 import dev.dendrite.reference.data.FashionMnist;
@@ -9,6 +8,7 @@ import dev.dendrite.reference.gan.GanCharts;
 import dev.dendrite.reference.gan.GanExperiment;
 import dev.dendrite.reference.report.StudyReport;
 import dev.dendrite.reference.run.Datasets;
+import dev.dendrite.reference.run.Experiment;
 import dev.dendrite.spi.Json;
 import dev.dendrite.tensor.DendriteException;
 import dev.dendrite.train.TrainingSpec;

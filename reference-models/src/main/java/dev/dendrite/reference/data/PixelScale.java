@@ -15,6 +15,11 @@ public final class PixelScale {
         return normalised.mul(FashionMnist.STD).addi(FashionMnist.MEAN);
     }
 
+    /** The dataset with [0, 1] pixels as features (labels kept): what reconstruction errors are defined on. */
+    public static ArrayDataset unit(ArrayDataset normalised) {
+        return new ArrayDataset(unit(normalised.features()), normalised.labels(), normalised.description());
+    }
+
     /** 2·pixel − 1: pixels in [−1, 1], a new array. */
     public static INDArray tanh(INDArray normalised) {
         return unit(normalised).muli(2).subi(1);

@@ -2,11 +2,9 @@ package dev.dendrite.reference.gan;
 
 import dev.dendrite.gan.GanRun;
 import dev.dendrite.nn.Init;
-import dev.dendrite.nn.Layer;
-import dev.dendrite.onnxbridge.OnnxExporter;
+import dev.dendrite.nn.Predict;
 import dev.dendrite.random.Rng;
 import dev.dendrite.reference.run.OnnxExport;
-import dev.dendrite.tensor.DendriteException;
 import dev.dendrite.tensor.Tensor;
 import java.nio.file.Path;
 
@@ -22,17 +20,8 @@ public final class GanExports {
         Tensor z = Tensor.of(Init.normal(new Rng(run.spec().seed()), run.dtype(), 0, 1, noise));
         run.generator().train(false);
         run.discriminator().train(false);
-        Tensor images = run.generator().forward(z).detach();
-        return new Lines(export(run.generator(), z, out.resolve("generator.onnx")),
-                export(run.discriminator(), images, out.resolve("discriminator.onnx")));
-    }
-
-    private static String export(Layer model, Tensor example, Path file) {
-        try {
-            return OnnxExport.describe(OnnxExport.writeAndValidate(OnnxExporter.export(model,
-                    OnnxExporter.DEFAULT_OPSET, example), file));
-        } catch (DendriteException e) {
-            return "export failed: " + e.getMessage();
-        }
+        Tensor images = Tensor.of(Predict.outputs(run.generator(), z.data(), 2));
+        return new Lines(OnnxExport.writeValidated(run.generator(), z, out.resolve("generator.onnx")),
+                OnnxExport.writeValidated(run.discriminator(), images, out.resolve("discriminator.onnx")));
     }
 }

@@ -1,12 +1,10 @@
 package dev.dendrite.reference.generative;
 
 import dev.dendrite.nn.Layer;
+import dev.dendrite.nn.Predict;
 import dev.dendrite.ops.F;
-import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Hinton and Salakhutdinov's (2006) MNIST autoencoder: encoder 784-1000-500-250-30, the mirrored decoder
@@ -49,18 +47,6 @@ final class DeepAutoencoder {
 
     /** The model's outputs for every row of {@code x}, in evaluation mode without gradients, 1000 rows at a time. */
     static INDArray apply(Layer model, INDArray x) {
-        boolean wasTraining = model.isTraining();
-        model.train(false);
-        try (var off = GradMode.off()) {
-            INDArray[] parts = new INDArray[(int) ((x.size(0) + EVAL_BATCH - 1) / EVAL_BATCH)];
-            for (int i = 0; i < parts.length; i++) {
-                long to = Math.min(x.size(0), (i + 1L) * EVAL_BATCH);
-                parts[i] = model.forward(Tensor.of(x.get(NDArrayIndex.interval((long) i * EVAL_BATCH, to),
-                        NDArrayIndex.all()).dup())).data();
-            }
-            return Nd4j.concat(0, parts);
-        } finally {
-            model.train(wasTraining);
-        }
+        return Predict.outputs(model, x, EVAL_BATCH);
     }
 }

@@ -5,7 +5,6 @@ import dev.dendrite.data.DataLoader;
 import dev.dendrite.gan.ImageGrid;
 import dev.dendrite.nn.Init;
 import dev.dendrite.nn.Layer;
-import dev.dendrite.onnxbridge.OnnxExporter;
 import dev.dendrite.optim.Optimizer;
 import dev.dendrite.random.Rng;
 import dev.dendrite.reference.data.PixelScale;
@@ -13,7 +12,6 @@ import dev.dendrite.reference.models.Study;
 import dev.dendrite.reference.report.Charts;
 import dev.dendrite.reference.report.StudyReport;
 import dev.dendrite.reference.run.OnnxExport;
-import dev.dendrite.tensor.DendriteException;
 import dev.dendrite.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +54,7 @@ public final class DeepAutoencoderStudy implements Study {
     public List<String> run(Context c) {
         StudyReport.createDirectory(c.out());
         int epochs = c.epochs() == null ? EPOCHS : c.epochs();
-        ArrayDataset train = Pixels.unit(c.data().train());
+        ArrayDataset train = PixelScale.unit(c.data().train());
         INDArray test = PixelScale.unit(c.data().test().features());
 
         c.console().println("PCA: " + Pca.Method.COVARIANCE.description + " and " + Pca.Method.DATA.description);
@@ -168,12 +166,7 @@ public final class DeepAutoencoderStudy implements Study {
     }
 
     private static String exportOnnx(Layer ae, Context c) {
-        try {
-            Tensor example = Tensor.of(Init.uniform(new Rng(c.seed()), DataType.FLOAT, 0, 1, 2, 784));
-            return OnnxExport.describe(OnnxExport.writeAndValidate(OnnxExporter.export(ae, OnnxExporter.DEFAULT_OPSET,
-                    example), c.out().resolve("autoencoder.onnx")));
-        } catch (DendriteException e) {
-            return "export failed: " + e.getMessage();
-        }
+        Tensor example = Tensor.of(Init.uniform(new Rng(c.seed()), DataType.FLOAT, 0, 1, 2, 784));
+        return OnnxExport.writeValidated(ae, example, c.out().resolve("autoencoder.onnx"));
     }
 }

@@ -1,20 +1,11 @@
 package dev.dendrite.reference.generative;
 
 import dev.dendrite.data.ArrayDataset;
-import dev.dendrite.reference.data.PixelScale;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/**
- * Fashion-MNIST as pixel intensities in [0, 1] ({@link PixelScale#unit}): the loader normalises with the training
- * set's mean and standard deviation, while reconstruction errors and Bernoulli likelihoods are defined on pixels.
- */
+/** The images the generative studies show: one test image per class. */
 final class Pixels {
     private Pixels() {}
-
-    /** The dataset with [0, 1] pixels as features and the same labels. */
-    static ArrayDataset unit(ArrayDataset normalised) {
-        return new ArrayDataset(PixelScale.unit(normalised.features()), normalised.labels(), normalised.description());
-    }
 
     /** The first test image of each class, in class order: one column per class in the comparison figures. */
     static INDArray onePerClass(ArrayDataset data, int classes) {

@@ -5,7 +5,6 @@ import dev.dendrite.data.DataLoader;
 import dev.dendrite.gan.ImageGrid;
 import dev.dendrite.nn.Init;
 import dev.dendrite.nn.Layer;
-import dev.dendrite.onnxbridge.OnnxExporter;
 import dev.dendrite.optim.Optimizer;
 import dev.dendrite.random.Rng;
 import dev.dendrite.reference.data.PixelScale;
@@ -13,7 +12,6 @@ import dev.dendrite.reference.models.Study;
 import dev.dendrite.reference.report.Charts;
 import dev.dendrite.reference.report.StudyReport;
 import dev.dendrite.reference.run.OnnxExport;
-import dev.dendrite.tensor.DendriteException;
 import dev.dendrite.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +55,7 @@ public final class VaeStudy implements Study {
     public List<String> run(Context c) {
         StudyReport.createDirectory(c.out());
         int epochs = c.epochs() == null ? EPOCHS : c.epochs();
-        ArrayDataset train = Pixels.unit(c.data().train());
+        ArrayDataset train = PixelScale.unit(c.data().train());
         INDArray test = PixelScale.unit(c.data().test().features());
         Engine engine = new Engine(c.seed());
         Vae vae = new Vae(engine, 784, HIDDEN, LATENT);
@@ -152,12 +150,7 @@ public final class VaeStudy implements Study {
     }
 
     private static String exportOnnx(Layer decoder, Context c) {
-        try {
-            Tensor example = Tensor.of(Init.normal(new Rng(c.seed()), DataType.FLOAT, 0, 1, 2, LATENT));
-            return OnnxExport.describe(OnnxExport.writeAndValidate(OnnxExporter.export(decoder,
-                    OnnxExporter.DEFAULT_OPSET, example), c.out().resolve("decoder.onnx")));
-        } catch (DendriteException e) {
-            return "export failed: " + e.getMessage();
-        }
+        Tensor example = Tensor.of(Init.normal(new Rng(c.seed()), DataType.FLOAT, 0, 1, 2, LATENT));
+        return OnnxExport.writeValidated(decoder, example, c.out().resolve("decoder.onnx"));
     }
 }

@@ -11,12 +11,10 @@ import dev.dendrite.nn.Init;
 import dev.dendrite.nn.LayerContext;
 import dev.dendrite.nn.Model;
 import dev.dendrite.nn.Sequential;
-import dev.dendrite.onnxbridge.OnnxExporter;
 import dev.dendrite.random.Rng;
 import dev.dendrite.reference.data.FashionMnist;
 import dev.dendrite.reference.run.OnnxExport;
 import dev.dendrite.spi.Json;
-import dev.dendrite.tensor.DendriteException;
 import dev.dendrite.train.Components;
 import dev.dendrite.train.Evaluation;
 import dev.dendrite.train.TrainingSpec;
@@ -80,13 +78,7 @@ final class KernelNets {
         RidgeReadout.Fit fit = new RidgeReadout(ridge, ELM_BATCH).fit(net, data.train());
         Loss loss = Components.loss(injector.getInstance(Registries.class), spec.loss());
         Evaluation.Result test = Evaluation.evaluate(net, loss, data.test());
-        String validated;
-        try {
-            validated = OnnxExport.describe(OnnxExport.writeAndValidate(OnnxExport.export(net, spec,
-                    OnnxExporter.DEFAULT_OPSET), onnx));
-        } catch (DendriteException e) {
-            validated = "export failed: " + e.getMessage();
-        }
-        return new ElmResult(hidden, ridge, test.accuracy(), test.loss(), fit, validated);
+        return new ElmResult(hidden, ridge, test.accuracy(), test.loss(), fit,
+                OnnxExport.writeValidated(net, OnnxExport.example(spec), onnx));
     }
 }

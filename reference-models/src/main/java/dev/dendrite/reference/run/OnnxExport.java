@@ -7,6 +7,7 @@ import dev.dendrite.onnxbridge.OnnxFiles;
 import dev.dendrite.onnxbridge.Validation;
 import dev.dendrite.onnxbridge.proto.ModelProto;
 import dev.dendrite.random.Rng;
+import dev.dendrite.tensor.DendriteException;
 import dev.dendrite.tensor.Tensor;
 import dev.dendrite.train.Checkpoint;
 import dev.dendrite.train.TrainingSpec;
@@ -28,18 +29,34 @@ public final class OnnxExport {
 
     /** Exports with a random example batch of the spec's data shape (two examples; the batch stays symbolic). */
     public static ModelProto export(Layer model, TrainingSpec spec, int opset) {
+        return OnnxExporter.export(model, opset, example(spec));
+    }
+
+    /** Two random examples of the spec's data shape, to trace an export on. */
+    public static Tensor example(TrainingSpec spec) {
         long[] features = Datasets.featureShape(spec.data());
         long[] shape = new long[features.length + 1];
         shape[0] = 2;
         System.arraycopy(features, 0, shape, 1, features.length);
-        Tensor example = Tensor.of(Init.normal(new Rng(spec.seed()), DataType.FLOAT, 0, 1, shape));
-        return OnnxExporter.export(model, opset, example);
+        return Tensor.of(Init.normal(new Rng(spec.seed()), DataType.FLOAT, 0, 1, shape));
     }
 
     /** Writes {@code file}, validates it in ONNX Runtime and returns one line per output describing the agreement. */
     public static List<Validation.OutputDiff> writeAndValidate(ModelProto proto, Path file) {
         OnnxFiles.write(proto, file);
         return Validation.run(proto, file.toAbsolutePath().getParent(), 1);
+    }
+
+    /**
+     * Exports {@code model} traced on {@code example} (opset 17) to {@code file} and validates it in ONNX Runtime:
+     * the agreement line for a report, or "export failed: ..." (a study's figures stand without its ONNX file).
+     */
+    public static String writeValidated(Layer model, Tensor example, Path file) {
+        try {
+            return describe(writeAndValidate(OnnxExporter.export(model, OnnxExporter.DEFAULT_OPSET, example), file));
+        } catch (DendriteException e) {
+            return "export failed: " + e.getMessage();
+        }
     }
 
     public static String describe(List<Validation.OutputDiff> diffs) {
