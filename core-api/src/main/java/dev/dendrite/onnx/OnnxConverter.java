@@ -26,6 +26,15 @@ public interface OnnxConverter {
     }
 
     /**
+     * Whether this converter runs this particular node, given its decoded attributes and which of its declared
+     * inputs are present. A specialised converter (a fused kernel for the common form of an op) declines the
+     * forms it does not cover, and the importer falls back to the next converter of the op by priority.
+     */
+    default boolean accepts(OnnxOp op, boolean[] inputPresent) {
+        return true;
+    }
+
+    /**
      * Whether input {@code index} of {@code opType} holds state rather than weights (BatchNormalization's
      * running mean and variance): a float initializer there becomes a buffer, not a trainable parameter.
      */

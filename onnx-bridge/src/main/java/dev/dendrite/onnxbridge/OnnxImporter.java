@@ -106,22 +106,26 @@ public final class OnnxImporter {
                 throw new OnnxImportException("node '" + name + "' (" + n.getOpType() + ") uses domain '" + domain
                         + "', which the model does not import");
             }
-            OnnxConverter c = converters.find(n.getDomain(), n.getOpType());
+            Map<String, Object> attrs = Attributes.decode(n, name, modelDir);
+            String[] ins = n.getInputList().toArray(String[]::new);
+            String[] outs = n.getOutputList().toArray(String[]::new);
+            OnnxOp inference = new OnnxOp(n.getOpType(), domain, name, opset, attrs, outs.length, false, seeds);
+            boolean[] present = new boolean[ins.length];
+            for (int k = 0; k < ins.length; k++) {
+                present[k] = !ins[k].isEmpty();
+            }
+            OnnxConverter c = converters.find(inference, present);
             if (c == null) {
                 throw new OnnxImportException("node '" + name + "': op " + n.getOpType()
                         + (domain.equals("ai.onnx") ? "" : " of domain " + domain) + " (opset " + opset
                         + ") is not supported");
             }
-            Map<String, Object> attrs = Attributes.decode(n, name, modelDir);
-            String[] ins = n.getInputList().toArray(String[]::new);
-            String[] outs = n.getOutputList().toArray(String[]::new);
             for (int k = 0; k < ins.length; k++) {
                 if (initializers.containsKey(ins[k]) && c.isState(n.getOpType(), k)) {
                     stateNames.add(ins[k]);
                 }
             }
-            steps.add(new ImportedModel.Step(c,
-                    new OnnxOp(n.getOpType(), domain, name, opset, attrs, outs.length, false, seeds),
+            steps.add(new ImportedModel.Step(c, inference,
                     new OnnxOp(n.getOpType(), domain, name, opset, attrs, outs.length, true, seeds), ins, outs));
         }
 
