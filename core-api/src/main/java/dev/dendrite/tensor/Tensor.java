@@ -101,6 +101,13 @@ public final class Tensor {
         grad = null;
     }
 
+    /** Multiplies the accumulated gradient by {@code factor} into a new array (it may share storage; see {@link #grad()}). */
+    public void scaleGrad(double factor) {
+        if (grad != null) {
+            grad = grad.mul(factor);
+        }
+    }
+
     /** The same values, cut off from the graph. */
     public Tensor detach() {
         return of(data);
