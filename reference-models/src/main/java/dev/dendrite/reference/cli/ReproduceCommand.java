@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "reproduce", mixinStandardHelpOptions = true,
         description = "Train a reference model and compare with its published accuracy.")
 final class ReproduceCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "MODEL", description = "The model to reproduce: lenet5, mlp, rff, elm, rbf-net.")
+    @Parameters(paramLabel = "MODEL", description = "The model to reproduce: lenet5, mlp, rff, elm, rbf-net, dcgan, deep-autoencoder, vae, "
+            + "char-lstm, seq2seq-gru, vit-fashion.")
     String model;
 
     @Mixin
@@ -51,8 +52,11 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         PrintStream console = System.out;
         console.println(s.title());
-        FashionMnist data = Datasets.load("fashion-mnist", options.data);
-        console.println("data: " + data.description());
+        FashionMnist data = null;
+        if (s.usesFashionMnist()) {
+            data = Datasets.load("fashion-mnist", options.data);
+            console.println("data: " + data.description());
+        }
         Path out = options.out.resolve(model);
         List<String> summary = s.run(new Study.Context(data, options.data, out,
                 options.seed == null ? TrainingSpec.DEFAULT_SEED : options.seed, options.epochs, console,

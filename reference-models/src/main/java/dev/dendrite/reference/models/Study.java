@@ -24,6 +24,14 @@ public interface Study {
      */
     java.util.List<String> run(Context context);
 
+    /**
+     * Whether the study trains on Fashion-MNIST. Those that do not (text, synthetic sequences) get a null
+     * {@link Context#data()} and read {@link Context#dataDir()} ({@code --data}, or null) themselves.
+     */
+    default boolean usesFashionMnist() {
+        return true;
+    }
+
     /** Whether {@code --resume CHECKPOINT.zip} continues the study's run (most train several models and do not). */
     default boolean resumable() {
         return false;
