@@ -158,13 +158,19 @@ public final class F {
         return c == null ? g.apply1(a, b) : g.apply1(a, b, c);
     }
 
-    /** x·Wᵀ + b with W in PyTorch's [out, in] layout: one Gemm node for 2-D input. */
+    /**
+     * x·Wᵀ + b over x's last axis with W in PyTorch's [out, in] layout: one Gemm node for 2-D input, and one GEMM
+     * on x viewed as [rows, in] for higher ranks (sequences), never a W broadcast per batch entry.
+     */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
         if (x.rank() == 2) {
             return gemm(x, weight, bias, 1.0, 1.0, false, true);
         }
-        Tensor y = matmul(x, permute(weight, 1, 0));
-        return bias == null ? y : add(y, bias);
+        if (x.rank() < 2) {
+            Tensor y = matmul(x, permute(weight, 1, 0));
+            return bias == null ? y : add(y, bias);
+        }
+        return bias == null ? new Linear().apply1(x, weight) : new Linear().apply1(x, weight, bias);
     }
 
     // ---- reductions; no axes means all ----
