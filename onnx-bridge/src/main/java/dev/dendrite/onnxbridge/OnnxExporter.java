@@ -35,7 +35,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class OnnxExporter {
     public static final int DEFAULT_OPSET = 17;
     public static final int MIN_OPSET = 13;
-    public static final int MAX_OPSET = 21;
+    /** 23 brings the {@code Attention} op; ONNX Runtime 1.29 runs it (IR 11). */
+    public static final int MAX_OPSET = 23;
 
     private OnnxExporter() {}
 
@@ -225,7 +226,11 @@ public final class OnnxExporter {
             if (opset <= 18) {
                 return 8;
             }
-            return opset <= 20 ? 9 : 10;
+            if (opset <= 20) {
+                return 9;
+            }
+            // ONNX 1.16/1.17 (opsets 21, 22) wrote IR 10; ONNX 1.18 (opset 23) IR 11.
+            return opset <= 22 ? 10 : 11;
         }
     }
 }
