@@ -27,7 +27,7 @@ class RegistryAndJsonTest {
     @Test
     void scheduleRegistryHasAllFive() {
         var registry = Registry.load("lr schedule", LrScheduleProvider.class, getClass().getClassLoader());
-        for (String id : Set.of("step", "exponential", "cosine", "warmup", "cyclical")) {
+        for (String id : Set.of("step", "exponential", "cosine", "warmup", "warmup_cosine", "cyclical")) {
             assertTrue(registry.contains(id), id);
             assertEquals(id, registry.get(id).id());
         }

@@ -1,4 +1,4 @@
-package dev.dendrite.attention.vit;
+package dev.dendrite.basic.optim;
 
 import dev.dendrite.optim.LrSchedule;
 import dev.dendrite.optim.LrScheduleProvider;

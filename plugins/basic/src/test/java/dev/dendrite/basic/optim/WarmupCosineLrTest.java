@@ -1,4 +1,4 @@
-package dev.dendrite.attention.vit;
+package dev.dendrite.basic.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
