@@ -25,7 +25,8 @@ final class RunOptions {
 
     @Option(names = "--data", paramLabel = "DIR",
             description = "Folder with {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] (default: Debian's "
-                    + "/usr/share/datasets/fashion-mnist if installed, else the embedded subset).")
+                    + "/usr/share/datasets/fashion-mnist if installed, else the embedded subset); for char-lstm, "
+                    + "a text file (default: /usr/share/common-licenses/GPL-3, else an embedded copy).")
     Path data;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where metrics.csv, curve.png, checkpoint.zip and "

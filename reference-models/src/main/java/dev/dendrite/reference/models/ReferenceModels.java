@@ -6,6 +6,9 @@ import dev.dendrite.reference.generative.VaeStudy;
 import dev.dendrite.reference.kernel.ElmStudy;
 import dev.dendrite.reference.kernel.RbfNetStudy;
 import dev.dendrite.reference.kernel.RffStudy;
+import dev.dendrite.reference.sequence.CharLstmStudy;
+import dev.dendrite.reference.sequence.Seq2SeqStudy;
+import dev.dendrite.reference.vit.VitFashion;
 import dev.dendrite.tensor.DendriteException;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +16,10 @@ import java.util.Optional;
 
 /** The reproductions {@code dendrite reproduce} knows, by name: single training runs and studies. */
 public final class ReferenceModels {
-    private static final List<ReferenceModel> ALL = List.of(new LeNet5(), new Mlp());
+    private static final List<ReferenceModel> ALL = List.of(new LeNet5(), new Mlp(), new VitFashion());
     private static final List<Study> STUDIES = List.of(new RffStudy(), new ElmStudy(), new RbfNetStudy(),
-            new DcganStudy(), new DeepAutoencoderStudy(), new VaeStudy());
+            new DcganStudy(), new DeepAutoencoderStudy(), new VaeStudy(),
+            new CharLstmStudy(), new Seq2SeqStudy());
 
     private ReferenceModels() {}
 

@@ -40,8 +40,8 @@ class CommandLineTest {
     void anUnknownModelIsOneLineAndExitOne() {
         Cli r = run("reproduce", "resnet9000");
         assertEquals(1, r.code());
-        assertEquals("dendrite: error: unknown model 'resnet9000'; known models: lenet5, mlp, rff, elm, rbf-net, dcgan, "
-                + "deep-autoencoder, vae", r.err().strip());
+        assertEquals("dendrite: error: unknown model 'resnet9000'; known models: lenet5, mlp, vit-fashion, rff, elm, "
+                + "rbf-net, dcgan, deep-autoencoder, vae, char-lstm, seq2seq-gru", r.err().strip());
     }
 
     @Test
