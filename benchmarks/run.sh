@@ -7,7 +7,8 @@
 #                                   PoolBenchmark, BatchNormBenchmark, LeNetBenchmark and MlpBenchmark on ND4J's
 #                                   default (2 here); LeNet batch 64 again on 1 thread; OnnxInferenceBenchmark
 #                                   (batch 1 and 64) on 1 thread; RbfBenchmark and KernelFitBenchmark (the kernel
-#                                   plugin) on 1 thread
+#                                   plugin) on 1 thread; RecurrentBenchmark and AttentionBenchmark (the rnn and
+#                                   attention plugins) on 1 thread
 #   benchmarks/run.sh ARGS...       org.openjdk.jmh.Main ARGS, threads from your environment,
 #                                   e.g.  OMP_NUM_THREADS=1 benchmarks/run.sh Dispatch -prof gc
 #
@@ -37,3 +38,5 @@ OMP_NUM_THREADS=1 jmh LeNetBenchmark -p batch=64 -rf json -rff jmh-lenet-1t.json
 OMP_NUM_THREADS=1 jmh OnnxInferenceBenchmark -rf json -rff jmh-onnx.json
 OMP_NUM_THREADS=1 jmh RbfBenchmark -rf json -rff jmh-rbf.json
 OMP_NUM_THREADS=1 jmh KernelFitBenchmark -rf json -rff jmh-kernel-fit.json
+OMP_NUM_THREADS=1 jmh RecurrentBenchmark -rf json -rff jmh-recurrent.json
+OMP_NUM_THREADS=1 jmh AttentionBenchmark -rf json -rff jmh-attention.json

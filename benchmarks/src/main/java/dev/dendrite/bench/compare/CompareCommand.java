@@ -61,7 +61,7 @@ public final class CompareCommand implements Callable<Integer> {
         Results results = new Results();
         try (EngineProcess jvm = EngineProcess.start(javaWorker(), env, out.resolve("worker-jvm.log"));
                 EngineProcess torch = startPyTorch(env, console)) {
-            List<Workload> work = Workload.ALL.stream().filter(Workload::exists).toList();
+            List<Workload> work = Workload.ALL;
             console.println("warm-up ...");
             measureAll(work, jvm, torch, null);
             for (int i = 1; i <= r; i++) {

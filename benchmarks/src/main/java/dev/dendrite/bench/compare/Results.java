@@ -87,16 +87,11 @@ public final class Results {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.4g", v);
     }
 
-    /** The console table: numbers, ratios with their spread, "not yet" for rows waiting for a plugin. */
+    /** The console table: numbers, and ratios with their spread; "-" where a side did not run. */
     public static String table(List<Row> rows) {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-22s %-10s %10s %10s %12s  %-22s %-22s%n",
                 "workload", "unit", "dendrite", "pytorch", "onnxruntime", "vs pytorch (min-max)", "vs ORT (min-max)"));
         for (Row r : rows) {
-            if (!r.workload().exists()) {
-                b.append(String.format(Locale.ROOT, "%-22s %-10s %10s%n", r.workload().name(), r.workload().unit(),
-                        "not yet"));
-                continue;
-            }
             b.append(String.format(Locale.ROOT, "%-22s %-10s %10s %10s %12s  %-22s %-22s%n", r.workload().name(),
                     r.workload().unit(), cell(r.dendrite()), cell(r.pytorch()), cell(r.onnxruntime()),
                     ratio(r.vsPytorch()), ratio(r.vsOnnxRuntime())));

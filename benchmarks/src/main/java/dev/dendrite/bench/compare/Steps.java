@@ -32,8 +32,15 @@ final class Steps {
              "epochs": 1, "batchSize": 128, "seed": 42, "data": "fashion-mnist"}""";
 
     static Runnable dendrite(Workload w) {
-        if (w.model().equals("dcgan")) {
-            return DcganStep.of(w.batch(), 42);
+        switch (w.model()) {
+            case "dcgan":
+                return DcganStep.of(w.batch(), 42);
+            case "lstm":
+                return SequenceSteps.lstm(w.batch(), 42);
+            case "transformer":
+                return SequenceSteps.transformer(w.batch(), 42);
+            default:
+                break;
         }
         TrainingStep step = build(w);
         if (w.training()) {

@@ -6,7 +6,7 @@ import java.util.List;
  * One row of the comparison: a model, a batch size, training or inference, and how many iterations one
  * measurement runs (about a second on this machine's two cores; {@code --quick} halves it).
  *
- * @param model {@code lenet5}, {@code mlp}, {@code rbf} or {@code dcgan}; null for a row whose Dendrite side does not exist yet
+ * @param model {@code lenet5}, {@code mlp}, {@code rbf}, {@code dcgan}, {@code lstm} or {@code transformer}
  */
 public record Workload(String name, String model, int batch, boolean training, int iterations) {
     /** The workloads, in table order; rows added later go at the end, so the earlier ones keep their place. */
@@ -14,21 +14,16 @@ public record Workload(String name, String model, int batch, boolean training, i
             new Workload("lenet5_train_b64", "lenet5", 64, true, 40),
             new Workload("lenet5_train_b256", "lenet5", 256, true, 12),
             new Workload("mlp_train_b256", "mlp", 256, true, 60),
-            new Workload("lstm_train_b32", null, 32, true, 0),
-            new Workload("transformer_train_b32", null, 32, true, 0),
+            new Workload("lstm_train_b32", "lstm", 32, true, 10),
+            new Workload("transformer_train_b32", "transformer", 32, true, 10),
             new Workload("dcgan_train_b64", "dcgan", 64, true, 8),
             new Workload("lenet5_infer_b1", "lenet5", 1, false, 600),
             new Workload("lenet5_infer_b64", "lenet5", 64, false, 120),
             new Workload("rbf_train_b128", "rbf", 128, true, 50));
 
-    /** Whether Dendrite has the layers this row needs (the LSTM and attention rows wait for their plugins). */
-    public boolean exists() {
-        return model != null;
-    }
-
     /** ONNX Runtime runs the exported model for inference rows only. */
     public boolean hasOnnxRuntime() {
-        return exists() && !training;
+        return !training;
     }
 
     public String unit() {

@@ -105,6 +105,58 @@ def dcgan_step(batch, width=32, noise=100):
     return step
 
 
+def lstm_lm_step(batch, seq=50, vocab=64, emb=128, hidden=256):
+    """SequenceSteps.lstm: tokens [batch, 50] over 64 symbols -> embedding 128 -> LSTM 256 (batch first) -> linear 64
+    at every step; cross-entropy over all next-token targets; SGD lr 0.01 momentum 0.9."""
+    class Lm(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = nn.Embedding(vocab, emb)
+            self.lstm = nn.LSTM(emb, hidden, batch_first=True)
+            self.head = nn.Linear(hidden, vocab)
+
+        def forward(self, tokens):
+            out, _ = self.lstm(self.embed(tokens))
+            return self.head(out)
+    model = Lm()
+    model.train()
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    loss_fn = nn.CrossEntropyLoss()
+    tokens = torch.randint(0, vocab, (batch, seq))
+    targets = torch.randint(0, vocab, (batch * seq,))
+
+    def step():
+        opt.zero_grad()
+        loss = loss_fn(model(tokens).reshape(-1, vocab), targets)
+        loss.backward()
+        opt.step()
+        return loss.item()
+    return step
+
+
+def transformer_step(batch, tokens=64, d=128, heads=4, ff=512, layers=2, classes=10):
+    """SequenceSteps.transformer: 2 post-norm encoder layers (d 128, 4 heads, feed-forward 512, ReLU, no dropout,
+    batch first) over [batch, 64, 128], mean over tokens, linear 10, cross-entropy, SGD lr 0.01 momentum 0.9.
+    In training mode PyTorch takes its ordinary (not the inference fast-path) kernels."""
+    encoder = nn.TransformerEncoder(
+        nn.TransformerEncoderLayer(d, heads, ff, dropout=0.0, batch_first=True), layers, enable_nested_tensor=False)
+    head = nn.Linear(d, classes)
+    params = list(encoder.parameters()) + list(head.parameters())
+    encoder.train()
+    opt = torch.optim.SGD(params, lr=0.01, momentum=0.9)
+    loss_fn = nn.CrossEntropyLoss()
+    x = torch.randn(batch, tokens, d)
+    y = torch.randint(0, classes, (batch,))
+
+    def step():
+        opt.zero_grad()
+        loss = loss_fn(head(encoder(x).mean(1)), y)
+        loss.backward()
+        opt.step()
+        return loss.item()
+    return step
+
+
 def train_step(make, batch):
     model = make()
     model.train()
@@ -141,6 +193,8 @@ WORKLOADS = {
     "lenet5_infer_b64": lambda: infer(lenet5, 64),
     "rbf_train_b128": lambda: train_step(rbf_net, 128),
     "dcgan_train_b64": lambda: dcgan_step(64),
+    "lstm_train_b32": lambda: lstm_lm_step(32),
+    "transformer_train_b32": lambda: transformer_step(32),
 }
 
 def blas():
