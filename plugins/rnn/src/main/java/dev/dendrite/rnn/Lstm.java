@@ -15,7 +15,8 @@ import dev.dendrite.tensor.Tensor;
  *   g = tanh(W_ig x + b_ig + W_hg h + b_hg)   c' = f ⊙ c + i ⊙ g   h' = o ⊙ tanh(c')
  * </pre>
  * with PyTorch's gate order (i, f, g, o) in {@code weight_ih_l{k}} [4H, in] etc. Each layer runs as one fused
- * {@link LstmOp} (libnd4j's lstmLayer and lstmLayer_bp) and exports as one ONNX {@code LSTM} node.
+ * {@link LstmOp} (libnd4j's fused lstmLayer forward; its own backward, since lstmLayer_bp leaks native memory) and
+ * exports as one ONNX {@code LSTM} node.
  */
 public final class Lstm extends Recurrent {
     public static final String ID = "lstm";

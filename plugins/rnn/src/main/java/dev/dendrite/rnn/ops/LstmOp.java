@@ -26,8 +26,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Outputs: Y [T, D, N, H] (zero past each sequence's length), Y_h and Y_c [D, N, H] (the states after each
  * sequence's last step; the reverse direction runs from step length−1 down to 0, as ONNX Runtime does).
  *
- * <p>Each direction runs on libnd4j's fused {@code lstmLayer} forward and {@code lstmLayer_bp} backward (checked
- * against finite differences), one call per distinct sequence length ({@link LstmSegments}; one call when all run T
+ * <p>Each direction runs forward on libnd4j's fused {@code lstmLayer} and backward on {@link LstmSegments}' own
+ * backpropagation through time (libnd4j's {@code lstmLayer_bp} leaks native memory on every call in 1.0.0-M2.1;
+ * checked against finite differences), one call per distinct sequence length ({@link LstmSegments}; one call when all run T
  * steps). libnd4j wants Wx [I, 4H] in its own gate order (i, f, c, o), so the weights are permuted and their gates
  * reordered on the way in and the gradients mapped back on the way out: a few copies of the weights per call,
  * nothing per element. A reverse direction reverses each sequence within its length ({@code reverse_sequence}),

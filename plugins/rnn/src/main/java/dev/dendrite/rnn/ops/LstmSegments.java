@@ -19,8 +19,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * a time (matrix-vector products), 4–7× slower than the whole batch here. Instead the batch is sorted by length,
  * longest first, so the sequences still running between two consecutive distinct lengths are a prefix of it; each
  * such time segment is one full-batch call on that prefix, starting from the states the previous segment left.
- * Backward runs the segments in reverse with {@code lstmLayer_bp}, handing each segment's initial-state gradients
- * to the previous segment as its last-state gradients. Exact (no masking arithmetic), and the work is the useful
+ * Backward runs the segments in reverse with its own backpropagation through time (see {@link #segmentBackward}:
+ * libnd4j's {@code lstmLayer_bp} leaks native memory on every call), handing each segment's initial-state
+ * gradients to the previous segment as its last-state gradients. Exact (no masking arithmetic), and the work is the useful
  * work: Σ lengths steps of one sample each.
  */
 final class LstmSegments {
@@ -44,6 +45,7 @@ final class LstmSegments {
     private final List<INDArray> segmentX = new ArrayList<>();
     private final List<INDArray> segmentH0 = new ArrayList<>();
     private final List<INDArray> segmentC0 = new ArrayList<>();
+    private final List<INDArray> segmentY = new ArrayList<>();
     /** How many sequences have length > 0: the rest (last in sorted order) end with zero states, as in ORT. */
     private final long running;
     private long[] xShape;
@@ -98,6 +100,7 @@ final class LstmSegments {
             INDArray cl = Kernels.empty(type, n, hidden);
             Kernels.exec("lstmLayer", new INDArray[] {xk, wx, wr, b, hk, ck}, new INDArray[] {yk, hl, cl}, I_ARGS,
                     new double[] {0}, B_ARGS);
+            segmentY.add(yk);
             segment(y, k).assign(yk);
             rows(h, n).assign(hl);
             rows(c, n).assign(cl);
@@ -124,26 +127,123 @@ final class LstmSegments {
         INDArray gb = Nd4j.zeros(type, b.shape());
         for (int k = active.length - 1; k >= 0; k--) {
             long n = active[k];
-            INDArray xk = segmentX.get(k);
-            INDArray dxk = Kernels.empty(type, xk.shape());
-            INDArray dwx = Kernels.empty(type, wx.shape());
-            INDArray dwr = Kernels.empty(type, wr.shape());
-            INDArray db = Kernels.empty(type, b.shape());
-            INDArray dh0 = Kernels.empty(type, n, hidden);
-            INDArray dc0 = Kernels.empty(type, n, hidden);
             // Rows of dh/dc past this segment's batch belong to sequences that ended earlier: left as they are.
-            Kernels.exec("lstmLayer_bp",
-                    new INDArray[] {xk, wx, wr, b, segmentH0.get(k), segmentC0.get(k), segment(gys, k).dup('c'),
-                        rows(dh, n).dup('c'), rows(dc, n).dup('c')},
-                    new INDArray[] {dxk, dwx, dwr, db, dh0, dc0}, I_ARGS, new double[] {0}, B_ARGS);
-            segment(gx, k).assign(dxk);
-            gwx.addi(dwx);
-            gwr.addi(dwr);
-            gb.addi(db);
-            rows(dh, n).assign(dh0);
-            rows(dc, n).assign(dc0);
+            INDArray[] g = segmentBackward(k, segment(gys, k).dup('c'), rows(dh, n).dup('c'), rows(dc, n).dup('c'));
+            segment(gx, k).assign(g[0]);
+            gwx.addi(g[1]);
+            gwr.addi(g[2]);
+            gb.addi(g[3]);
+            rows(dh, n).assign(g[4]);
+            rows(dc, n).assign(g[5]);
         }
         return new INDArray[] {gather(gx, inverse, 1), gwx, gwr, gb, gather(dh, inverse, 0), gather(dc, inverse, 0)};
+    }
+
+    /**
+     * Backpropagation through time over segment k: {dX, dWx, dWr, db, dh0, dc0} from dY [S, n, H] and the
+     * gradients of its last h and c [n, H].
+     *
+     * <p>Why not libnd4j's {@code lstmLayer_bp}: in 1.0.0-M2.1 every call leaks native memory the size of its
+     * internal per-step state (z, gates, h and c over the sequence: 12–16 MB per call at T 100, N 16, H 256, never
+     * reclaimed, whoever owns the outputs), so a training loop grows without bound. The gates are recomputed
+     * here from the inputs and Y (two matmuls over all steps, no recurrence), c by its cheap elementwise
+     * recurrence, then with Zₜ the pre-activations and ⊙ elementwise, backwards over t:
+     * <pre>
+     *   dhₜ = dYₜ + dZₜ₊₁·Wrᵀ            dcₜ = dcₜ₊₁ ⊙ fₜ₊₁ + dhₜ ⊙ oₜ ⊙ (1 − tanh²cₜ)
+     *   dzᵢ = dcₜ ⊙ gₜ ⊙ iₜ(1 − iₜ)   dz_f = dcₜ ⊙ cₜ₋₁ ⊙ fₜ(1 − fₜ)   dz_g = dcₜ ⊙ iₜ ⊙ (1 − gₜ²)
+     *   dzₒ = dhₜ ⊙ tanh(cₜ) ⊙ oₜ(1 − oₜ)
+     * </pre>
+     * and the weight, bias and input gradients as one matmul (or sum) each over all steps.
+     */
+    private INDArray[] segmentBackward(int k, INDArray gy, INDArray ghLast, INDArray gcLast) {
+        INDArray x = segmentX.get(k);
+        INDArray h0 = segmentH0.get(k);
+        INDArray c0 = segmentC0.get(k);
+        INDArray y = segmentY.get(k);
+        long s = x.size(0);
+        long n = x.size(1);
+        long in = x.size(2);
+        long hd = hidden;
+        DataType type = x.dataType();
+        INDArray hPrev = shiftIn(h0, y);
+        INDArray x2 = x.reshape('c', s * n, in);
+        INDArray hp2 = hPrev.reshape('c', s * n, hd);
+        INDArray z = RecurrenceMath.mm(x2, wx, false, false);
+        RecurrenceMath.mmInto(hp2, wr, z, false, false, true);
+        RecurrenceMath.exec("add", z, z, b);
+        // libnd4j's gate order: i, f, g (cell), o.
+        INDArray gi = gate(z, 0, "sigmoid", s, n);
+        INDArray gf = gate(z, 1, "sigmoid", s, n);
+        INDArray gg = gate(z, 2, "tanh", s, n);
+        INDArray go = gate(z, 3, "sigmoid", s, n);
+        INDArray ig = gi.mul(gg);
+        INDArray c = Kernels.empty(type, s, n, hd);
+        for (int t = 0; t < s; t++) {
+            RecurrenceMath.exec("multiply", c.slice(t), gf.slice(t), t == 0 ? c0 : c.slice(t - 1));
+            RecurrenceMath.exec("add", c.slice(t), c.slice(t), ig.slice(t));
+        }
+        INDArray tc = RecurrenceMath.exec("tanh", Kernels.empty(type, s, n, hd), c);
+        // Factors of dZ that do not depend on the recurrence, for every step at once.
+        INDArray ki = gi.rsub(1.0).muli(gi).muli(gg);
+        INDArray kf = gf.rsub(1.0).muli(gf).muli(shiftIn(c0, c));
+        INDArray kg = gg.mul(gg).rsubi(1.0).muli(gi);
+        INDArray ko = go.rsub(1.0).muli(go).muli(tc);
+        INDArray kc = tc.mul(tc).rsubi(1.0).muli(go);
+        // dZ [S, n, 4H]: step t's gate blocks are written as column views of its [n, 4H] slice, so that the
+        // recurrent gradient is one matmul per step.
+        INDArray dZ = Kernels.empty(type, s, n, 4 * hd);
+        INDArray dh = Kernels.empty(type, n, hd);
+        INDArray dc = gcLast.dup('c');
+        INDArray tmp = Kernels.empty(type, n, hd);
+        for (long t = s - 1; t >= 0; t--) {
+            int ti = (int) t;
+            if (t == s - 1) {
+                RecurrenceMath.exec("add", dh, gy.slice(ti), ghLast);
+            } else {
+                dh.assign(gy.slice(ti));
+                RecurrenceMath.mmInto(dZ.slice(ti + 1), wr, dh, false, true, true);
+                RecurrenceMath.exec("multiply", dc, dc, gf.slice(ti + 1));
+            }
+            RecurrenceMath.exec("multiply", tmp, dh, kc.slice(ti));
+            RecurrenceMath.exec("add", dc, dc, tmp);
+            INDArray dzt = dZ.slice(ti);
+            RecurrenceMath.exec("multiply", block(dzt, 0), dc, ki.slice(ti));
+            RecurrenceMath.exec("multiply", block(dzt, 1), dc, kf.slice(ti));
+            RecurrenceMath.exec("multiply", block(dzt, 2), dc, kg.slice(ti));
+            RecurrenceMath.exec("multiply", block(dzt, 3), dh, ko.slice(ti));
+        }
+        INDArray dc0 = RecurrenceMath.fresh("multiply", dc, gf.slice(0));
+        dZ = dZ.reshape('c', s * n, 4 * hd);
+        INDArray dh0 = RecurrenceMath.mm(RecurrenceMath.rows(dZ, 0, n), wr, false, true);
+        INDArray dx = RecurrenceMath.mm(dZ, wx, false, true).reshape('c', s, n, in);
+        INDArray dwx = RecurrenceMath.mm(x2, dZ, true, false);
+        INDArray dwr = RecurrenceMath.mm(hp2, dZ, true, false);
+        INDArray db = dZ.sum(0);
+        return new INDArray[] {dx, dwx, dwr, db, dh0, dc0};
+    }
+
+    /** [S, n, H]: {@code first} at step 0, then steps 0..S−2 of {@code seq} (the states entering each step). */
+    private static INDArray shiftIn(INDArray first, INDArray seq) {
+        long s = seq.size(0);
+        INDArray out = Kernels.empty(seq.dataType(), seq.shape());
+        out.slice(0).assign(first);
+        if (s > 1) {
+            out.get(NDArrayIndex.interval(1, s), NDArrayIndex.all(), NDArrayIndex.all())
+                    .assign(seq.get(NDArrayIndex.interval(0, s - 1), NDArrayIndex.all(), NDArrayIndex.all()));
+        }
+        return out;
+    }
+
+    /** Columns of gate q in a [rows, 4H] array: a view. */
+    private INDArray block(INDArray a, int q) {
+        return a.get(NDArrayIndex.all(), NDArrayIndex.interval(q * hidden, (q + 1) * hidden));
+    }
+
+    /** Gate q of pre-activations z [S·n, 4H], activated: a fresh [S, n, H]. */
+    private INDArray gate(INDArray z, int q, String activation, long s, long n) {
+        INDArray a = block(z, q).dup('c');
+        RecurrenceMath.exec(activation, a, a);
+        return a.reshape('c', s, n, hidden);
     }
 
     /** Steps of segment k, sequences of its batch prefix: a view of a [T, N, ...] array. */
