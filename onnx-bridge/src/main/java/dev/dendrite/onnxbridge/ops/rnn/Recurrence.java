@@ -135,8 +135,11 @@ final class Recurrence {
             }
             Tensor xw = F.gemm(x2, ws[d], cell.inputBias(wb, rb), 1.0, 1.0, false, true);
             ys[d] = unroll(cell.start(dir), xw, st, seq, batch, reverse[d], lens);
+            Tensor ran = nonEmpty(lens);
             for (int s = 0; s < states; s++) {
-                finals[s][d] = F.reshape(st[s], 1, batch, hidden);
+                // ONNX Runtime reports zeros, not the initial state, as the final state of an empty sequence.
+                Tensor last = ran == null ? st[s] : F.where(ran, st[s], F.scalar(st[s], 0));
+                finals[s][d] = F.reshape(last, 1, batch, hidden);
             }
         }
         Tensor[] out = new Tensor[op.outputCount()];
@@ -191,6 +194,18 @@ final class Recurrence {
             all &= m[i];
         }
         return all ? null : Tensor.of(Nd4j.createFromArray(m).reshape(lens.length, 1));
+    }
+
+    /** [B, 1] true where the sequence has at least one step; null when none is empty. */
+    private static Tensor nonEmpty(long[] lens) {
+        if (lens == null || Arrays.stream(lens).allMatch(l -> l > 0)) {
+            return null;
+        }
+        boolean[] m = new boolean[lens.length];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = lens[i] > 0;
+        }
+        return Tensor.of(Nd4j.createFromArray(m).reshape(lens.length, 1));
     }
 
     /** sequence_lens (input 4) checked to lie in [0, T]; null when absent or all full length. */
