@@ -20,35 +20,6 @@ import dev.dendrite.tensor.Tensor;
 public final class Gru extends Recurrent {
     public static final String ID = "gru";
 
-    /** PyTorch's {@code nn.GRU} arguments. */
-    public record Config(long inputSize, long hiddenSize, int numLayers, boolean bias, boolean batchFirst,
-            double dropout, boolean bidirectional) {
-        /** One layer, with bias, time-first, no dropout, one direction. */
-        public static Config of(long inputSize, long hiddenSize) {
-            return new Config(inputSize, hiddenSize, 1, true, false, 0, false);
-        }
-
-        public Config withLayers(int n) {
-            return new Config(inputSize, hiddenSize, n, bias, batchFirst, dropout, bidirectional);
-        }
-
-        public Config withBidirectional(boolean b) {
-            return new Config(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, b);
-        }
-
-        public Config withBatchFirst(boolean b) {
-            return new Config(inputSize, hiddenSize, numLayers, bias, b, dropout, bidirectional);
-        }
-
-        public Config withDropout(double p) {
-            return new Config(inputSize, hiddenSize, numLayers, bias, batchFirst, p, bidirectional);
-        }
-
-        public Config withBias(boolean b) {
-            return new Config(inputSize, hiddenSize, numLayers, b, batchFirst, dropout, bidirectional);
-        }
-    }
-
     public Gru(Config c, LayerContext ctx) {
         super(ID, 3, c.inputSize(), c.hiddenSize(), c.numLayers(), c.bias(), c.batchFirst(), c.dropout(),
                 c.bidirectional(), ctx);

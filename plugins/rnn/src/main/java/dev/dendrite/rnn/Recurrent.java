@@ -27,6 +27,35 @@ import org.nd4j.linalg.factory.Nd4j;
  * Dropout (training only) sits between layers, not after the last.
  */
 public abstract class Recurrent extends Module {
+    /** PyTorch's {@code nn.LSTM} and {@code nn.GRU} arguments, the config of {@code lstm} and {@code gru}. */
+    public record Config(long inputSize, long hiddenSize, int numLayers, boolean bias, boolean batchFirst,
+            double dropout, boolean bidirectional) {
+        /** One layer, with bias, time-first, no dropout, one direction. */
+        public static Config of(long inputSize, long hiddenSize) {
+            return new Config(inputSize, hiddenSize, 1, true, false, 0, false);
+        }
+
+        public Config withLayers(int n) {
+            return new Config(inputSize, hiddenSize, n, bias, batchFirst, dropout, bidirectional);
+        }
+
+        public Config withBidirectional(boolean b) {
+            return new Config(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, b);
+        }
+
+        public Config withBatchFirst(boolean b) {
+            return new Config(inputSize, hiddenSize, numLayers, bias, b, dropout, bidirectional);
+        }
+
+        public Config withDropout(double p) {
+            return new Config(inputSize, hiddenSize, numLayers, bias, batchFirst, p, bidirectional);
+        }
+
+        public Config withBias(boolean b) {
+            return new Config(inputSize, hiddenSize, numLayers, b, batchFirst, dropout, bidirectional);
+        }
+    }
+
     private final long inputSize;
     private final long hiddenSize;
     private final int numLayers;
