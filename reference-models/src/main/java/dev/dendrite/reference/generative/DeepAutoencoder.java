@@ -3,6 +3,7 @@ package dev.dendrite.reference.generative;
 import dev.dendrite.nn.Layer;
 import dev.dendrite.nn.Predict;
 import dev.dendrite.ops.F;
+import dev.dendrite.reference.run.Engine;
 import dev.dendrite.tensor.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -5,6 +5,7 @@ import dev.dendrite.nn.Layer;
 import dev.dendrite.nn.Module;
 import dev.dendrite.ops.F;
 import dev.dendrite.random.Rng;
+import dev.dendrite.reference.run.Engine;
 import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -11,6 +11,7 @@ import dev.dendrite.reference.data.PixelScale;
 import dev.dendrite.reference.models.Study;
 import dev.dendrite.reference.report.Charts;
 import dev.dendrite.reference.report.StudyReport;
+import dev.dendrite.reference.run.Engine;
 import dev.dendrite.reference.run.OnnxExport;
 import dev.dendrite.tensor.Tensor;
 import java.util.ArrayList;

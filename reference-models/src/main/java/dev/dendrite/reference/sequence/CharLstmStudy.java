@@ -10,6 +10,7 @@ import dev.dendrite.optim.Optimizer;
 import dev.dendrite.random.Rng;
 import dev.dendrite.reference.models.Study;
 import dev.dendrite.reference.report.StudyReport;
+import dev.dendrite.reference.run.Engine;
 import dev.dendrite.tensor.DendriteException;
 import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.Tensor;
@@ -115,7 +116,7 @@ public final class CharLstmStudy implements Study {
         c.console().printf("bigram (α = %s, chosen on the training part): held-out %.4f bits per character%n", alpha,
                 bigramBits);
 
-        SequenceEngine engine = new SequenceEngine(c.seed());
+        Engine engine = new Engine(c.seed());
         CharLstm model = new CharLstm(engine.layers(), v, config.embedding(), config.hidden(), config.layers(),
                 config.dropout());
         Optimizer adam = engine.optimizer("adam", "{\"lr\": " + config.lr() + "}", model.parameters());

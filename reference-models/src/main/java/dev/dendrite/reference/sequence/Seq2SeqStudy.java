@@ -6,6 +6,7 @@ import dev.dendrite.optim.GradClip;
 import dev.dendrite.optim.Optimizer;
 import dev.dendrite.reference.models.Study;
 import dev.dendrite.reference.report.StudyReport;
+import dev.dendrite.reference.run.Engine;
 import dev.dendrite.tensor.DendriteException;
 import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.Tensor;
@@ -82,7 +83,7 @@ public final class Seq2SeqStudy implements Study {
         DigitReversal.Splits data = DigitReversal.generate(c.seed(), config.trainSize(), config.heldOutSize());
         c.console().printf("task: reverse %d-%d digits; %d training and %d held-out sequences (disjoint)%n",
                 DigitReversal.MIN_LENGTH, DigitReversal.MAX_LENGTH, data.train().size(), data.heldOut().size());
-        SequenceEngine engine = new SequenceEngine(c.seed());
+        Engine engine = new Engine(c.seed());
         Seq2SeqGru model = new Seq2SeqGru(engine.layers(), config.embedding(), config.hidden());
         Optimizer adam = engine.optimizer("adam", "{\"lr\": " + config.lr() + "}", model.parameters());
         Loss loss = engine.crossEntropy();

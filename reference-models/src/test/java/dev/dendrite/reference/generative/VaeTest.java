@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dendrite.random.Rng;
+import dev.dendrite.reference.run.Engine;
 import dev.dendrite.tensor.Tensor;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.dendrite.reference.generative;
+package dev.dendrite.reference.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.inject.Guice;
@@ -6,6 +6,7 @@ import com.google.inject.Injector;
 import dev.dendrite.inject.DendriteModule;
 import dev.dendrite.inject.Registries;
 import dev.dendrite.inject.Settings;
+import dev.dendrite.loss.Loss;
 import dev.dendrite.nn.ComponentSpec;
 import dev.dendrite.nn.Layer;
 import dev.dendrite.nn.LayerContext;
@@ -18,33 +19,43 @@ import dev.dendrite.train.Components;
 import java.util.Map;
 
 /**
- * One seeded run's engine: layers built from JSON specs and optimizers through the plugin registries, and the
- * run's single random stream, which initialisation, shuffling and the VAE's noise all draw from in order, so a
- * seed fixes the run.
+ * One seeded run's engine for the studies that write their own training loop (generative, sequence models):
+ * the layer context, layers built from JSON specs, optimizers and losses through the plugin registries, and the
+ * run's single random stream, which initialisation, shuffling, dropout and sampling noise all draw from in
+ * order, so a seed fixes the run.
  */
-final class Engine {
+public final class Engine {
     private final LayerContext layers;
     private final Registries registries;
 
-    Engine(long seed) {
+    public Engine(long seed) {
         Injector injector = Guice.createInjector(new DendriteModule(Settings.defaults().withSeed(seed)));
         this.layers = injector.getInstance(LayerContext.class);
         this.registries = injector.getInstance(Registries.class);
     }
 
-    Rng rng() {
+    public LayerContext layers() {
+        return layers;
+    }
+
+    public Rng rng() {
         return layers.rng();
     }
 
     /** A sequential model from the JSON of its layer list, e.g. {@code [{"type": "relu"}]}. */
-    Layer sequential(String layersJson) {
+    public Layer sequential(String layersJson) {
         return layers.build(Json.read("{\"type\": \"sequential\", \"config\": {\"layers\": " + layersJson + "}}",
                 LayerSpec.class));
     }
 
     /** An optimizer by provider id and JSON config, e.g. {@code adam}, {@code {"lr": 0.001}}. */
-    Optimizer optimizer(String type, String configJson, Map<String, Tensor> parameters) {
+    public Optimizer optimizer(String type, String configJson, Map<String, Tensor> parameters) {
         ComponentSpec spec = new ComponentSpec(type, Json.read(configJson, JsonNode.class));
         return Components.optimizer(registries, spec, parameters);
+    }
+
+    /** Mean cross-entropy of logits [M, C] against class ids [M] (the basic plugin's {@code cross_entropy}). */
+    public Loss crossEntropy() {
+        return Components.loss(registries, new ComponentSpec("cross_entropy", Json.read("{}", JsonNode.class)));
     }
 }
