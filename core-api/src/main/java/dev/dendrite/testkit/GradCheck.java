@@ -18,6 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Each element's error is |analytic − numeric| / max(|analytic|, |numeric|, 1e-3): relative where the
  * gradient is large, absolute below 1e-3, where float64 rounding in the difference quotient dominates.
+ * A NaN or infinite value, analytic or numeric, fails the check at once, naming its index.
  */
 public final class GradCheck {
     public static final double TOLERANCE = 1e-6;
@@ -75,15 +76,21 @@ public final class GradCheck {
                 // difference quotient the rounding error of the whole loss.
                 double numeric = plus.subi(minus).muli(r).sumNumber().doubleValue() / (2 * STEP);
                 double a = grad.getDouble(i);
+                // A NaN would slip past "err > worst" (every comparison with NaN is false) and be
+                // forgotten at the next finite error: refuse it here, where the index is known.
+                if (!Double.isFinite(a) || !Double.isFinite(numeric)) {
+                    throw new AssertionError(label + ": gradient of '" + e.getKey() + "' is not finite at flat index "
+                            + i + ": analytic " + a + ", numeric " + numeric);
+                }
                 double err = Math.abs(a - numeric) / Math.max(FLOOR, Math.max(Math.abs(a), Math.abs(numeric)));
-                if (!(err <= worst)) {
+                if (err > worst) {
                     worst = err;
                     at = "flat index " + i + ": analytic " + a + ", numeric " + numeric;
                 }
             }
             maxError.put(e.getKey(), worst);
             where.put(e.getKey(), at);
-            if (!(worst <= tol)) {
+            if (worst > tol) {
                 throw new AssertionError(label + ": gradient of '" + e.getKey() + "' disagrees with finite differences,"
                         + " relative error " + worst + " > " + tol + " at " + at);
             }
