@@ -30,16 +30,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * ones.
  *
  * <pre>{@code
- * LayerConformance.of(new DenseProvider()).config(new Dense.Config(4, 3, true, "xavier_uniform"))
+ * LayerConformance.of(new Dense.Provider()).config(new Dense.Config(4, 3, true, "xavier_uniform"))
  *         .input(2, 4).rejects(4).check();
  * }</pre>
  *
  * It checks: the config's JSON round trip and building from a spec; float64 finite-difference gradients
  * of every float input and parameter (training mode, with the random stream rewound so dropout masks
- * repeat); the same seed giving the same parameters and outputs; parameters surviving a save to
- * {@code .npy} and a load into a differently seeded layer; bad input (a wrong rank, a mismatched dtype)
- * raising a {@link ShapeException} that names the layer; and, when onnx-bridge is on the classpath,
- * agreement with ONNX Runtime. Failures are {@link AssertionError}s, so any test framework reports them.
+ * repeat; a NaN or infinity anywhere fails); the same seed giving bit-identical parameters and outputs;
+ * parameters surviving a save to {@code .npy} and a load into a differently seeded layer, bit for bit; bad
+ * input (a wrong rank, a mismatched dtype) raising a {@link ShapeException} that names the layer; and
+ * agreement with ONNX Runtime, which needs onnx-bridge on the test classpath: without it the check fails
+ * unless the author opts out with {@link #withoutOnnx(String)}. Failures are {@link AssertionError}s, so
+ * any test framework reports them.
  */
 public final class LayerConformance<C extends Record> {
     private final LayerProvider<C> provider;
@@ -50,6 +52,7 @@ public final class LayerConformance<C extends Record> {
     private final List<long[]> rejected = new ArrayList<>();
     private boolean anyRank;
     private double tolerance = GradCheck.TOLERANCE;
+    private String withoutOnnx;
 
     private LayerConformance(LayerProvider<C> provider) {
         this.provider = provider;
@@ -92,6 +95,19 @@ public final class LayerConformance<C extends Record> {
 
     public LayerConformance<C> tolerance(double t) {
         this.tolerance = t;
+        return this;
+    }
+
+    /**
+     * Skips the ONNX Runtime agreement on purpose, e.g. for a layer that cannot be exported; the reason is
+     * reported in {@link Report#onnx()}. Without this, a missing onnx-bridge fails the kit rather than
+     * passing with the check silently not run.
+     */
+    public LayerConformance<C> withoutOnnx(String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException(provider.id() + ": withoutOnnx needs a reason");
+        }
+        this.withoutOnnx = reason;
         return this;
     }
 
@@ -153,9 +169,7 @@ public final class LayerConformance<C extends Record> {
         b.train(true);
         INDArray ya = run(a, inputs(DataType.DOUBLE, 5, false));
         INDArray yb = run(b, inputs(DataType.DOUBLE, 5, false));
-        if (!ya.equals(yb)) {
-            throw new AssertionError(id + ": same seed, same input, different outputs");
-        }
+        Compare.assertBitEqual(id + ": same seed, same input, outputs", ya, yb);
     }
 
     private void checkSaveLoad(String id) {
@@ -166,10 +180,8 @@ public final class LayerConformance<C extends Record> {
         a.train(false);
         b.train(false);
         Tensor[] x = inputs(DataType.DOUBLE, 9, false);
-        if (!run(a, x).equals(run(b, x))) {
-            throw new AssertionError(id + ": outputs differ after saving parameters to .npy and loading them into "
-                    + "a new layer");
-        }
+        Compare.assertBitEqual(id + ": outputs after saving parameters to .npy and loading them into a new layer",
+                run(b, x), run(a, x));
     }
 
     private void checkBadInput(String id) {
@@ -212,8 +224,12 @@ public final class LayerConformance<C extends Record> {
 
     private String onnx(String id) {
         Optional<OnnxAgreement> agreement = ServiceLoader.load(OnnxAgreement.class).findFirst();
+        if (withoutOnnx != null) {
+            return "skipped: " + withoutOnnx;
+        }
         if (agreement.isEmpty()) {
-            return "not run: no OnnxAgreement provider (onnx-bridge) on the classpath";
+            throw new AssertionError(id + ": ONNX agreement not run: add dendrite-onnx-bridge in test scope (or "
+                    + "opt out with withoutOnnx(\"reason\"))");
         }
         Layer layer = build(new Rng(3), DataType.FLOAT);
         layer.train(false);
@@ -260,9 +276,7 @@ public final class LayerConformance<C extends Record> {
                     + b.keySet());
         }
         for (String k : a.keySet()) {
-            if (!a.get(k).equals(b.get(k))) {
-                throw new AssertionError(id + ": " + what + " differ in '" + k + "'");
-            }
+            Compare.assertBitEqual(id + ": " + what + ", '" + k + "'", a.get(k), b.get(k));
         }
     }
 }
