@@ -72,7 +72,9 @@ public final class DcganStudy implements Study {
                 r.onnx()));
         return List.of(String.format("real test images: score %.3f (LeNet-5 scorer, test accuracy %.4f)", realScore,
                 scorer.accuracy()), String.format("DCGAN after %d epochs: score %.3f = %.0f%% of real (target %.0f%%)",
-                        last.epoch(), last.score(), ratio * 100, TARGET * 100));
+                        last.epoch(), last.score(), ratio * 100, TARGET * 100),
+                String.format("the same generator before training: score %.3f (a collapsed one scores 1)",
+                        r.initialScore()));
     }
 
     /** The LeNet-5 that scores images, once for normalised real images and once for the generator's [−1, 1]. */

@@ -42,13 +42,26 @@ public record GanExperiment(GanSpec spec, Path out, Path resume, Function<GanRun
     /** A scorer and the fixed noise it scores the generator on. */
     public record ScoredNoise(ClassifierScore score, INDArray noise) {}
 
-    /** The finished run, its history, the loss curve for plots, 100 final samples and the ONNX lines. */
-    public record Result(GanRun run, GanState state, List<double[]> losses, INDArray samples, GanExports.Lines onnx) {}
+    /**
+     * The finished run, its history, the loss curve for plots, 100 final samples, the ONNX lines, and the score of
+     * the generator as this run found it (its initialisation, or the resumed checkpoint's; NaN without a scorer).
+     */
+    public record Result(GanRun run, GanState state, List<double[]> losses, INDArray samples, GanExports.Lines onnx,
+            double initialScore) {}
 
     public Result run(ArrayDataset images, PrintStream console) {
         StudyReport.createDirectory(out);
         GanRun run = start(images, console);
         ScoredNoise scored = scorer == null ? null : scorer.apply(run);
+        double initialScore = Double.NaN;
+        if (scored != null) {
+            // Evaluation mode on fixed noise: no random draws, no state touched, so the run is unchanged by it.
+            run.generator().train(false);
+            try (var off = dev.dendrite.tensor.GradMode.off()) {
+                initialScore = scored.score().forGenerator(scored.noise()).applyAsDouble(run.generator());
+            }
+            run.generator().train(true);
+        }
         GanProgress progress = new GanProgress(console, 20);
         GanState end = new GanTrainer(List.of(progress, new GanMetricsCsv(out.resolve("metrics.csv")),
                 new GanCheckpointWriter(out.resolve("checkpoint.zip")),
@@ -58,7 +71,7 @@ public record GanExperiment(GanSpec spec, Path out, Path resume, Function<GanRun
         INDArray noise = scored != null ? scored.noise() : scoreNoise(run, 100);
         INDArray samples = ClassifierScore.generate(run.generator(), noise);
         ImageGrid.write(out.resolve("samples.png"), samples.get(NDArrayIndex.interval(0, 100)), 10, -1, 1, 2);
-        return new Result(run, end, progress.curve(), samples, GanExports.write(run, out));
+        return new Result(run, end, progress.curve(), samples, GanExports.write(run, out), initialScore);
     }
 
     /** The fixed noise a study scores its generator on: n vectors from a stream of the spec's seed. */

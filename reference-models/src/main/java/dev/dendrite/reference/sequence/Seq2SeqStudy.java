@@ -30,7 +30,8 @@ public final class Seq2SeqStudy implements Study {
     record Config(int embedding, int hidden, int batch, double lr, double finalLr, double clip, int epochs,
             int trainSize, int heldOutSize) {
         static final Config FULL = new Config(32, 256, 64, 2e-3, 2e-4, 1.0, 2, 50_000, 2_000);
-        static final Config SMALL = new Config(8, 16, 32, 1e-2, 1e-3, 1.0, 1, 640, 60);
+        /** One epoch of this is above chance by a margin (tokens 0.44 vs 1/11, exact match 0.085), in ~8 s. */
+        static final Config SMALL = new Config(16, 64, 32, 1e-2, 1e-3, 1.0, 1, 3200, 200);
 
         String describe() {
             return SequenceReports.fmt("embeddings %d, encoder and decoder GRU %d units, batch %d, Adam lr %.1g → "

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The DCGAN reproduction end to end on the embedded subset with one GAN epoch: the scorer is trained and scores
  * real images in the range a ~85% classifier gives, the GAN's metrics, checkpoint (both models, both optimizers),
- * sample grids and plots are written, and both networks validate in ONNX Runtime. The score target itself needs
- * the full run (see the README's table). Then {@code --resume} continues it by one epoch.
+ * sample grids and plots are written, and both networks validate in ONNX Runtime; the trained generator scores
+ * above a collapsed one and above itself before training. The score target itself needs the full run (see the
+ * README's table). Then {@code --resume} continues it by one epoch.
  */
 class DcganStudyTest {
     @TempDir
@@ -39,7 +40,13 @@ class DcganStudyTest {
         assertTrue(realScore > 4 && realScore < 10, "real-image score " + realScore);
         Matcher gan = Pattern.compile("DCGAN after 1 epochs: score ([0-9.]+) = ").matcher(summary.get(1));
         assertTrue(gan.find(), summary.toString());
-        assertTrue(Double.parseDouble(gan.group(1)) >= 1, summary.get(1));
+        // A collapsed generator (one class) scores exactly 1, and so does this one before training (measured 1.000).
+        // After one epoch on the subset (79 steps) it measured 1.067: the bound is above both, with margin.
+        double score = Double.parseDouble(gan.group(1));
+        Matcher before = Pattern.compile("the same generator before training: score ([0-9.]+)").matcher(summary.get(2));
+        assertTrue(before.find(), summary.toString());
+        double initial = Double.parseDouble(before.group(1));
+        assertTrue(score >= 1.03 && score >= initial + 0.03, "DCGAN score " + score + ", before training " + initial);
 
         List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
         assertEquals(GanMetricsCsv.HEADER, csv.get(0));
