@@ -112,7 +112,8 @@ public record Experiment(String title, String command, TrainingSpec spec, double
         try {
             ModelProto proto = OnnxExport.export(run.model().layer(), run.spec(), OnnxExporter.DEFAULT_OPSET);
             return "`model.onnx` (opset " + OnnxExporter.DEFAULT_OPSET + "), Dendrite vs ONNX Runtime on random "
-                    + "inputs: " + OnnxExport.describe(OnnxExport.writeAndValidate(proto, out.resolve("model.onnx")));
+                    + "inputs: " + OnnxExport.describe(OnnxExport.writeAndValidate(run.model().layer(), proto,
+                            out.resolve("model.onnx")));
         } catch (DendriteException e) {
             return "export failed: " + e.getMessage();
         }

@@ -41,10 +41,13 @@ public final class OnnxExport {
         return Tensor.of(Init.normal(new Rng(spec.seed()), DataType.FLOAT, 0, 1, shape));
     }
 
-    /** Writes {@code file}, validates it in ONNX Runtime and returns one line per output describing the agreement. */
-    public static List<Validation.OutputDiff> writeAndValidate(ModelProto proto, Path file) {
+    /**
+     * Writes {@code file} (the export of {@code model}) and compares {@code model}'s own outputs with ONNX Runtime's
+     * on the file: the agreement per output.
+     */
+    public static List<Validation.OutputDiff> writeAndValidate(Layer model, ModelProto proto, Path file) {
         OnnxFiles.write(proto, file);
-        return Validation.run(proto, file.toAbsolutePath().getParent(), 1);
+        return Validation.run(model, proto, file.toAbsolutePath().getParent(), 1);
     }
 
     /**
@@ -53,7 +56,8 @@ public final class OnnxExport {
      */
     public static String writeValidated(Layer model, Tensor example, Path file) {
         try {
-            return describe(writeAndValidate(OnnxExporter.export(model, OnnxExporter.DEFAULT_OPSET, example), file));
+            return describe(writeAndValidate(model, OnnxExporter.export(model, OnnxExporter.DEFAULT_OPSET, example),
+                    file));
         } catch (DendriteException e) {
             return "export failed: " + e.getMessage();
         }

@@ -38,7 +38,7 @@ final class CharLstmReport {
             Tensor example = Tensor.of(Nd4j.zeros(DataType.INT64, 2, 16));
             ModelProto proto = OnnxExporter.export(model, OnnxExporter.DEFAULT_OPSET, example);
             Set<String> ops = SequenceReports.opTypes(proto);
-            return OnnxExport.describe(OnnxExport.writeAndValidate(proto, file)) + "; ONNX ops: "
+            return OnnxExport.describe(OnnxExport.writeAndValidate(model, proto, file)) + "; ONNX ops: "
                     + String.join(", ", ops) + (ops.contains("LSTM") ? " (the recurrence is one ONNX LSTM node)"
                             : " (NO ONNX LSTM node: the recurrence was unrolled)");
         } catch (DendriteException e) {

@@ -46,7 +46,7 @@ final class Seq2SeqReport {
     private static String export(Layer part, Path file, Tensor... example) {
         try {
             ModelProto proto = OnnxExporter.export(part, OnnxExporter.DEFAULT_OPSET, example);
-            return OnnxExport.describe(OnnxExport.writeAndValidate(proto, file)) + "; ONNX ops: "
+            return OnnxExport.describe(OnnxExport.writeAndValidate(part, proto, file)) + "; ONNX ops: "
                     + String.join(", ", SequenceReports.opTypes(proto));
         } catch (DendriteException e) {
             return "export failed: " + e.getMessage();
