@@ -14,6 +14,7 @@ import dev.dendrite.random.Rng;
 import dev.dendrite.tensor.DendriteException;
 import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.Tensor;
+import dev.dendrite.testkit.Compare;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,11 +31,6 @@ class ExportImportTest {
         try (var off = GradMode.off()) {
             return m.forward(x).data();
         }
-    }
-
-    private static double maxDiff(INDArray a, INDArray b) {
-        assertEquals(java.util.Arrays.toString(a.shape()), java.util.Arrays.toString(b.shape()));
-        return a.castTo(DataType.DOUBLE).sub(b.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
     }
 
     @Test
@@ -54,7 +50,8 @@ class ExportImportTest {
             try (OrtRunner ort = new OrtRunner(OnnxExporter.export(net, opset, input(2, 2)))) {
                 for (long batch : new long[] {1, 2, 7}) {
                     Tensor x = input(batch, batch);
-                    double d = maxDiff(forward(net, x), ort.run(x.data())[0]);
+                    double d = Compare.maxAbsDiff("opset " + opset + " batch " + batch, forward(net, x),
+                            ort.run(x.data())[0]);
                     assertTrue(d <= 1e-5, "opset " + opset + " batch " + batch + ": " + d);
                 }
             }
@@ -75,7 +72,7 @@ class ExportImportTest {
         back.train(false);
         assertEquals(net.parameters().keySet(), back.weightNames());
         Tensor x = input(5, 3);
-        assertTrue(maxDiff(forward(net, x), forward(back, x)) <= 1e-6);
+        Compare.assertClose("re-imported model", forward(back, x), forward(net, x), 1e-6);
     }
 
     @Test
@@ -109,11 +106,11 @@ class ExportImportTest {
         Parameters.load(fresh, saved, "test");
         model.train(false);
         fresh.train(false);
-        assertEquals(0.0, maxDiff(forward(model, x), forward(fresh, x)));
+        Compare.assertBitEqual("fresh import with the saved weights", forward(fresh, x), forward(model, x));
 
         // And the tuned model exports again and agrees with ONNX Runtime.
         try (OrtRunner ort = new OrtRunner(OnnxExporter.export(model, x))) {
-            assertTrue(maxDiff(forward(model, x), ort.run(x.data())[0]) <= 1e-5);
+            Compare.assertClose("tuned model vs ONNX Runtime", ort.run(x.data())[0], forward(model, x), 1e-5);
         }
     }
 }

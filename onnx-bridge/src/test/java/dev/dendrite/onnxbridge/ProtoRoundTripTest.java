@@ -8,6 +8,7 @@ import com.google.protobuf.UnknownFieldSet;
 import dev.dendrite.onnxbridge.proto.ModelProto;
 import dev.dendrite.onnxbridge.proto.NodeProto;
 import dev.dendrite.onnxbridge.proto.TensorProto;
+import dev.dendrite.testkit.Compare;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ class ProtoRoundTripTest {
             INDArray back = TensorProtos.read(TensorProtos.write("t", a));
             assertEquals(a.dataType(), back.dataType());
             assertArrayEquals(a.shape(), back.shape());
-            assertEquals(a, back);
+            Compare.assertBitEqual("round trip of " + a.dataType(), back, a);
         }
     }
 
@@ -73,6 +74,6 @@ class ProtoRoundTripTest {
                 .build();
         assertArrayEquals(new long[] {3, -4}, TensorProtos.read(l).reshape(2).toLongVector());
         TensorProto b = TensorProto.newBuilder().setDataType(9).addDims(2).addInt32Data(1).addInt32Data(0).build();
-        assertEquals(Nd4j.createFromArray(true, false), TensorProtos.read(b));
+        Compare.assertBitEqual("bool from int32_data", TensorProtos.read(b), Nd4j.createFromArray(true, false));
     }
 }

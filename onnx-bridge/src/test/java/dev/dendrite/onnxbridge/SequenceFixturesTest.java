@@ -6,18 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dendrite.ops.F;
 import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.Tensor;
+import dev.dendrite.testkit.Compare;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -68,12 +67,6 @@ class SequenceFixturesTest {
         }
     }
 
-    static double maxDiff(INDArray actual, INDArray expected, String what) {
-        assertTrue(Arrays.equals(actual.shape(), expected.shape()),
-                what + ": shape " + Arrays.toString(actual.shape()) + ", expected " + Arrays.toString(expected.shape()));
-        return actual.castTo(DataType.DOUBLE).sub(expected.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
-    }
-
     @Test
     void theBatteryIsComplete() {
         assertEquals(35, fixtures().count(), "fixtures in " + DIR);
@@ -100,8 +93,8 @@ class SequenceFixturesTest {
                 assertTrue(y.length >= expected.size(), y.length + " outputs, expected " + expected.size());
                 for (int i = 0; i < expected.size(); i++) {
                     String what = name + " " + set.getFileName() + " output " + i;
-                    worst = Math.max(worst, maxDiff(y[i].data(), expected.get(i), what));
-                    ort = Math.max(ort, maxDiff(byOrt[i], expected.get(i), what + " (ONNX Runtime)"));
+                    worst = Math.max(worst, Compare.maxAbsDiff(what, y[i].data(), expected.get(i)));
+                    ort = Math.max(ort, Compare.maxAbsDiff(what + " (ONNX Runtime)", byOrt[i], expected.get(i)));
                 }
             }
         }
@@ -125,7 +118,7 @@ class SequenceFixturesTest {
         }
         Tensor loss = loss(model.run(inputs), w);
         loss.backward();
-        double gx = maxDiff(inputs[0].grad(), read(dir.resolve("grad/grad_input_0.pb")), name + " input gradient");
+        double gx = Compare.maxAbsDiff(name + " input gradient", inputs[0].grad(), read(dir.resolve("grad/grad_input_0.pb")));
         assertTrue(gx <= TOL, name + ": input gradient vs PyTorch " + gx);
         double lr = 1e-3;
         for (String weight : model.weightNames()) {

@@ -18,6 +18,7 @@ import dev.dendrite.random.Rng;
 import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.Tensor;
 import dev.dendrite.tensor.Trace;
+import dev.dendrite.testkit.Compare;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,7 +97,7 @@ class AttentionOnnxTest {
         if (expectAttentionOp) {
             assertFalse(ops.contains("Softmax"), label + ": one Attention node, not a decomposition: " + ops);
         }
-        double ortDiff = TestData.maxAbsDiff(ours, ort(m, x));
+        double ortDiff = Compare.maxAbsDiff(label + " opset " + opset + " vs ONNX Runtime", ort(m, x), ours);
         assertTrue(ortDiff <= ORT_TOL, label + " opset " + opset + ": ORT max abs diff " + ortDiff);
 
         ImportedModel imported = new OnnxImporter().importModel(m, null);
@@ -108,7 +109,7 @@ class AttentionOnnxTest {
             // At opset 23 the plugin's fused converter (priority 10) must win over onnx-bridge's composed one.
             assertEquals(expectAttentionOp, fused, label + ": imported Attention runs the fused primitive");
         }
-        double importDiff = TestData.maxAbsDiff(ours, back);
+        double importDiff = Compare.maxAbsDiff(label + " opset " + opset + " re-imported", back, ours);
         assertTrue(importDiff <= 1e-6, label + " opset " + opset + ": re-imported max abs diff " + importDiff);
 
         Map<String, Tensor> originalParams = layer.parameters();
@@ -121,8 +122,9 @@ class AttentionOnnxTest {
         Map<String, INDArray> g1 = grads(imported, importedParams, x);
         double worst = 0;
         for (String k : g0.keySet()) {
-            double scale = Math.max(1, g0.get(k).amaxNumber().doubleValue());
-            worst = Math.max(worst, TestData.maxAbsDiff(g0.get(k), g1.get(k)) / scale);
+            String what = label + " opset " + opset + " gradient of " + k;
+            double scale = Math.max(1, Compare.maxAbs(what, g0.get(k)));
+            worst = Math.max(worst, Compare.maxAbsDiff(what + " after re-import", g1.get(k), g0.get(k)) / scale);
         }
         assertTrue(worst <= GRAD_TOL, label + " opset " + opset + ": gradients after re-import differ by " + worst);
         System.out.printf("%s opset %d: %s ORT %.2e, re-import %.2e, gradients %.2e%n", label, opset,

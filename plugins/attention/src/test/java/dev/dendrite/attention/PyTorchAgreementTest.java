@@ -12,6 +12,7 @@ import dev.dendrite.onnxbridge.OnnxImporter;
 import dev.dendrite.random.Rng;
 import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.Tensor;
+import dev.dendrite.testkit.Compare;
 import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ class PyTorchAgreementTest {
     }
 
     private static void close(String what, INDArray expected, Tensor actual) {
-        double diff = TestData.maxAbsDiff(expected, actual.data());
+        double diff = Compare.maxAbsDiff(what + " vs PyTorch", actual.data(), expected);
         System.out.printf("%s: max abs diff vs PyTorch %.2e%n", what, diff);
         assertTrue(diff <= TOL, what + ": max abs diff vs PyTorch " + diff);
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.ShapeException;
 import dev.dendrite.tensor.Tensor;
+import dev.dendrite.testkit.Compare;
 import dev.dendrite.testkit.GradCheck;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The attention primitive against a plain composition of F.matmul and F.softmax, on both of its kernels
@@ -59,8 +61,8 @@ class ScaledDotProductAttentionTest {
                 INDArray nat = run(true, true, q, k, v, null, false, scale, 0)[0].data();
                 INDArray fused = run(false, false, q, k, v, null, false, scale, 0)[0].data();
                 assertArrayEquals(new long[] {2, 3, 4, 4}, nat.shape());
-                assertTrue(TestData.maxAbsDiff(ref, nat) < 1e-12, "native vs reference " + TestData.maxAbsDiff(ref, nat));
-                assertTrue(TestData.maxAbsDiff(ref, fused) < 1e-12, "fused vs reference");
+                Compare.assertClose("native vs reference", nat, ref, 1e-12);
+                Compare.assertClose("fused vs reference", fused, ref, 1e-12);
             }
         }
     }
@@ -75,8 +77,8 @@ class ScaledDotProductAttentionTest {
             INDArray ref = TestData.reference(q, k, v, TestData.bias(pad, DataType.DOUBLE), 0.5).data();
             INDArray nat = run(true, true, q, k, v, pad, false, 0.5, 0)[0].data();
             INDArray fused = run(false, false, q, k, v, pad, false, 0.5, 0)[0].data();
-            assertTrue(TestData.maxAbsDiff(ref, nat) < 1e-12, "native vs reference " + TestData.maxAbsDiff(ref, nat));
-            assertTrue(TestData.maxAbsDiff(ref, fused) < 1e-12, "fused vs reference");
+            Compare.assertClose("native vs reference", nat, ref, 1e-12);
+            Compare.assertClose("fused vs reference", fused, ref, 1e-12);
         }
         gradCheck("sdpa native key padding", true, true, q, k, v, pad, false, 1 / Math.sqrt(5), 0);
         gradCheck("sdpa fused key padding", false, false, q, k, v, pad, false, 1 / Math.sqrt(5), 0);
@@ -105,12 +107,10 @@ class ScaledDotProductAttentionTest {
         try (var off = GradMode.off()) {
             INDArray ref = TestData.reference(q, k, v, Tensor.of(tri), 0.5).data();
             INDArray y = run(true, false, q, k, v, null, true, 0.5, 0)[0].data();
-            assertTrue(TestData.maxAbsDiff(ref, y) < 1e-12);
+            Compare.assertClose("causal vs reference", y, ref, 1e-12);
             // The first query sees only the first key: its output is v's first row.
-            assertTrue(TestData.maxAbsDiff(y.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                    org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(0)),
-                    v.data().get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                            org.nd4j.linalg.indexing.NDArrayIndex.point(0))) < 1e-12);
+            Compare.assertClose("first query", y.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(0)),
+                    v.data().get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(0)), 1e-12);
         }
         gradCheck("sdpa causal", true, false, q, k, v, null, true, 0.5, 0);
     }
@@ -123,7 +123,8 @@ class ScaledDotProductAttentionTest {
         Tensor bias = TestData.leaf(16, 3, 4, 6); // broadcast over the batch, e.g. a learned relative-position bias
         try (var off = GradMode.off()) {
             INDArray ref = TestData.reference(q, k, v, bias, 0.4).data();
-            assertTrue(TestData.maxAbsDiff(ref, run(true, false, q, k, v, bias, false, 0.4, 0)[0].data()) < 1e-12);
+            Compare.assertClose("additive mask vs reference", run(true, false, q, k, v, bias, false, 0.4, 0)[0].data(),
+                    ref, 1e-12);
         }
         gradCheck("sdpa additive mask", true, false, q, k, v, bias, false, 0.4, 0);
         Tensor boolMask = TestData.bool(new long[] {4, 6}, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0,
@@ -140,8 +141,8 @@ class ScaledDotProductAttentionTest {
             INDArray a = run(true, false, q, k, v, null, false, 0.4, 0.3)[0].data();
             INDArray b = run(true, false, q, k, v, null, false, 0.4, 0.3)[0].data();
             INDArray none = run(true, true, q, k, v, null, false, 0.4, 0)[0].data();
-            assertEquals(a, b);
-            assertFalse(a.equals(none));
+            Compare.assertBitEqual("same seed, same dropout", b, a);
+            assertTrue(Compare.maxAbsDiff("dropout vs none", a, none) > 0, "dropout changes the output");
         }
         gradCheck("sdpa dropout", true, false, q, k, v, null, false, 0.4, 0.3);
     }
@@ -154,14 +155,15 @@ class ScaledDotProductAttentionTest {
         Tensor mask = TestData.bool(new long[] {2, 3}, 1, 1, 1, 0, 1, 0);
         try (var off = GradMode.off()) {
             INDArray y = AttentionF.scaledDotProductAttention(q, k, v, mask, false, Double.NaN).data();
-            assertEquals(0.0, y.slice(0).getRow(0).amaxNumber().doubleValue());
+            assertEquals(0.0, Compare.maxAbs("the dead query's output", y.slice(0).getRow(0)));
             assertFalse(Double.isNaN(y.sumNumber().doubleValue()));
         }
         gradCheck("sdpa dead row", true, false, q, k, v, mask, false, 0.5, 0);
         // A batch row whose keys are all padding goes the fused way (libnd4j would average the values).
         Tensor pad = TestData.bool(new long[] {1, 1, 3}, 1, 1, 1);
         try (var off = GradMode.off()) {
-            assertEquals(0.0, run(true, false, q, k, v, pad, false, 0.5, 0)[0].data().amaxNumber().doubleValue());
+            assertEquals(0.0, Compare.maxAbs("all-padding output", run(true, false, q, k, v, pad, false, 0.5, 0)[0]
+                    .data()));
         }
     }
 
@@ -184,7 +186,7 @@ class ScaledDotProductAttentionTest {
         Tensor[] yw = AttentionF.scaledDotProductAttentionWithWeights(q, k, v, null, false, Double.NaN, 0, 0);
         assertArrayEquals(new long[] {2, 3, 4, 6}, yw[1].shape());
         INDArray rows = yw[1].data().sum(3);
-        assertTrue(TestData.maxAbsDiff(rows, Nd4j.onesLike(rows)) < 1e-12);
+        Compare.assertClose("weight row sums", rows, Nd4j.onesLike(rows), 1e-12);
         Map<String, Tensor> leaves = new LinkedHashMap<>(Map.of("q", q, "k", k, "v", v));
         // Both outputs feed the loss: the weights' gradient must reach q and k.
         GradCheck.check("sdpa weights", leaves, () -> {

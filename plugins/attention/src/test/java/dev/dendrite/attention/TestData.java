@@ -42,8 +42,4 @@ final class TestData {
     static Tensor bias(Tensor bool, DataType type) {
         return Tensor.of(Nd.additive(bool.data(), type));
     }
-
-    static double maxAbsDiff(INDArray a, INDArray b) {
-        return a.castTo(DataType.DOUBLE).sub(b.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
-    }
 }

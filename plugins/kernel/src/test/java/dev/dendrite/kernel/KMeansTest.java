@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dendrite.random.Rng;
 import dev.dendrite.tensor.DendriteException;
+import dev.dendrite.testkit.Compare;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,13 +22,32 @@ class KMeansTest {
         KMeans.Result r = KMeans.fit(b.points, 5, 50, new Rng(2));
         // Every true centre has a centroid within 0.3 (the mean of 60 points with σ 0.5 is off by ~0.06).
         INDArray d = SquaredDistances.of(b.centres, r.centroids());
-        assertTrue(d.min(1).maxNumber().doubleValue() < 0.3 * 0.3, "nearest centroid distances² " + d.min(1));
+        assertTrue(Compare.maxAbs("nearest centroid distances²", d.min(1)) < 0.3 * 0.3,
+                "nearest centroid distances² " + d.min(1));
         assertEquals(300, r.sizes().sumNumber().longValue());
         assertTrue(r.iterations() < 50, "Lloyd converged: " + r.iterations());
-        // Each cluster holds exactly one blob: its members all carry the same true label.
+        // Each cluster holds exactly one blob: its members all carry the same true label, and no two clusters
+        // share a blob (so the 5 clusters are the 5 blobs, one to one).
+        Map<Long, Long> blobOfCluster = new HashMap<>();
+        Map<Long, Long> clusterOfBlob = new HashMap<>();
+        long[] members = new long[5];
+        for (int i = 0; i < 300; i++) {
+            long cluster = r.assignment().getLong(i);
+            long blob = b.labels.getLong(i);
+            members[(int) cluster]++;
+            Long seen = blobOfCluster.putIfAbsent(cluster, blob);
+            assertTrue(seen == null || seen == blob,
+                    "cluster " + cluster + " holds points of blobs " + seen + " and " + blob + " (point " + i + ")");
+            Long other = clusterOfBlob.putIfAbsent(blob, cluster);
+            assertTrue(other == null || other == cluster,
+                    "blob " + blob + " is split between clusters " + other + " and " + cluster + " (point " + i + ")");
+        }
+        assertEquals(5, blobOfCluster.size(), "clusters in use");
+        assertEquals(5, clusterOfBlob.size(), "blobs covered");
         INDArray sizes = r.sizes();
         for (int j = 0; j < 5; j++) {
             assertEquals(60, sizes.getLong(j));
+            assertEquals(members[j], sizes.getLong(j), "size of cluster " + j + " vs its assigned points");
         }
         // The radius of a blob of σ 0.5 in 3-D: E‖x−c‖² = 3·0.25.
         INDArray msr = r.meanSquaredRadius();
@@ -36,17 +58,20 @@ class KMeansTest {
     @Test
     void theSameSeedGivesTheSameClustering() {
         Blobs b = new Blobs(4, 30, 2, 2.0, 3);
-        assertEquals(KMeans.fit(b.points, 4, 20, new Rng(9)).centroids(),
-                KMeans.fit(b.points, 4, 20, new Rng(9)).centroids());
+        KMeans.Result first = KMeans.fit(b.points, 4, 20, new Rng(9));
+        KMeans.Result again = KMeans.fit(b.points, 4, 20, new Rng(9));
+        Compare.assertBitEqual("centroids", again.centroids(), first.centroids());
+        Compare.assertBitEqual("assignment", again.assignment(), first.assignment());
     }
 
     @Test
     void duplicatePointsDoNotBreakSeedingOrEmptyClusters() {
         INDArray x = Nd4j.ones(DataType.DOUBLE, 10, 2);
         KMeans.Result r = KMeans.fit(x, 3, 5, new Rng(1));
-        assertEquals(Nd4j.ones(DataType.DOUBLE, 3, 2), r.centroids());
+        Compare.assertBitEqual("centroids", r.centroids(), Nd4j.ones(DataType.DOUBLE, 3, 2));
         assertEquals(0.0, r.inertia(), 0.0);
         // No spread to measure anywhere: every width falls back to the (tiny, positive) overall figure.
+        Compare.assertFinite("mean squared radius", r.meanSquaredRadius()); // minNumber() would skip a NaN
         assertTrue(r.meanSquaredRadius().minNumber().doubleValue() > 0);
     }
 

@@ -8,6 +8,7 @@ import dev.dendrite.kernel.krr.KernelRidge;
 import dev.dendrite.nn.Init;
 import dev.dendrite.random.Rng;
 import dev.dendrite.tensor.DendriteException;
+import dev.dendrite.testkit.Compare;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,11 +22,11 @@ class KernelRidgeTest {
         INDArray x = Init.normal(new Rng(1), DataType.DOUBLE, 0, 1, 50, 3);
         INDArray y = Transforms.sin(x.getColumn(0), true).reshape(50, 1);
         KernelRidge krr = KernelRidge.fit(x, y, 0, 0.5, 1e-8);
-        assertTrue(Transforms.abs(krr.predict(x).sub(y)).maxNumber().doubleValue() < 1e-4);
+        Compare.assertClose("fit on the training points", krr.predict(x), y, 1e-4);
         // And generalises to nearby points of the smooth target.
         INDArray z = Init.normal(new Rng(2), DataType.DOUBLE, 0, 0.5, 20, 3);
-        INDArray err = krr.predict(z).sub(Transforms.sin(z.getColumn(0), true).reshape(20, 1));
-        assertTrue(Transforms.abs(err).maxNumber().doubleValue() < 0.1, "max test error " + err);
+        double err = Compare.maxAbsDiff("test points", krr.predict(z), Transforms.sin(z.getColumn(0), true).reshape(20, 1));
+        assertTrue(err < 0.1, "max test error " + err);
     }
 
     @Test

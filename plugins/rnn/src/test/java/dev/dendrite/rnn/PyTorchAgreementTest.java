@@ -1,6 +1,5 @@
 package dev.dendrite.rnn;
 
-import static dev.dendrite.rnn.PyTorchFixtures.maxDiff;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +10,7 @@ import dev.dendrite.random.Rng;
 import dev.dendrite.spi.Registry;
 import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.Tensor;
+import dev.dendrite.testkit.Compare;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,10 +46,10 @@ class PyTorchAgreementTest {
         Tensor h0 = Tensor.leaf(data.get("h0").dup());
         Tensor c0 = lstm ? Tensor.leaf(data.get("c0").dup()) : null;
         RecurrentOutput out = layer.run(x, Tensor.of(data.get("lengths")), h0, c0);
-        double fwd = Math.max(maxDiff(out.output().data(), data.get("output")), maxDiff(out.hidden().data(),
-                data.get("h_n")));
+        double fwd = Math.max(Compare.maxAbsDiff(kind + " output", out.output().data(), data.get("output")),
+                Compare.maxAbsDiff(kind + " h_n", out.hidden().data(), data.get("h_n")));
         if (lstm) {
-            fwd = Math.max(fwd, maxDiff(out.cell().data(), data.get("c_n")));
+            fwd = Math.max(fwd, Compare.maxAbsDiff(kind + " c_n", out.cell().data(), data.get("c_n")));
         } else {
             assertNull(out.cell());
         }
@@ -59,12 +59,14 @@ class PyTorchAgreementTest {
             loss = F.add(loss, F.sum(F.mul(out.cell(), Tensor.of(data.get("w_c"))), false));
         }
         loss.backward();
-        double grad = Math.max(maxDiff(x.grad(), data.get("grad_x")), maxDiff(h0.grad(), data.get("grad_h0")));
+        double grad = Math.max(Compare.maxAbsDiff(kind + " grad x", x.grad(), data.get("grad_x")),
+                Compare.maxAbsDiff(kind + " grad h0", h0.grad(), data.get("grad_h0")));
         if (lstm) {
-            grad = Math.max(grad, maxDiff(c0.grad(), data.get("grad_c0")));
+            grad = Math.max(grad, Compare.maxAbsDiff(kind + " grad c0", c0.grad(), data.get("grad_c0")));
         }
         for (Map.Entry<String, Tensor> p : layer.parameters().entrySet()) {
-            grad = Math.max(grad, maxDiff(p.getValue().grad(), data.get("grad." + p.getKey())));
+            grad = Math.max(grad, Compare.maxAbsDiff(kind + " grad " + p.getKey(), p.getValue().grad(),
+                    data.get("grad." + p.getKey())));
         }
         System.out.println(kind + " vs PyTorch (float64): outputs " + fwd + ", gradients " + grad);
         assertTrue(fwd <= 1e-10 && grad <= 1e-10, "outputs " + fwd + ", gradients " + grad);
@@ -83,10 +85,10 @@ class PyTorchAgreementTest {
                     Tensor.of(data.get("h0").castTo(DataType.FLOAT)),
                     lstm ? Tensor.of(data.get("c0").castTo(DataType.FLOAT)) : null);
         }
-        double fwd = Math.max(maxDiff(out.output().data(), data.get("output")), maxDiff(out.hidden().data(),
-                data.get("h_n")));
+        double fwd = Math.max(Compare.maxAbsDiff(kind + " output", out.output().data(), data.get("output")),
+                Compare.maxAbsDiff(kind + " h_n", out.hidden().data(), data.get("h_n")));
         if (lstm) {
-            fwd = Math.max(fwd, maxDiff(out.cell().data(), data.get("c_n")));
+            fwd = Math.max(fwd, Compare.maxAbsDiff(kind + " c_n", out.cell().data(), data.get("c_n")));
         }
         System.out.println(kind + " float32 vs PyTorch: " + fwd);
         assertTrue(fwd <= 1e-5, "max diff " + fwd);

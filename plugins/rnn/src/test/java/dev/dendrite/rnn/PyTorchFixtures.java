@@ -27,14 +27,4 @@ final class PyTorchFixtures {
     static Path onnx(String kind) {
         return ROOT.resolve(kind).resolve("model.onnx");
     }
-
-    /** max |a − b| over all elements, compared in float64. */
-    static double maxDiff(INDArray a, INDArray b) {
-        if (!java.util.Arrays.equals(a.shape(), b.shape())) {
-            throw new AssertionError("shape " + java.util.Arrays.toString(a.shape()) + " vs "
-                    + java.util.Arrays.toString(b.shape()));
-        }
-        return a.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
-                .sub(b.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)).amaxNumber().doubleValue();
-    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dendrite.onnxbridge.NodeTestRunner;
 import dev.dendrite.onnxbridge.OnnxFiles;
 import dev.dendrite.onnxbridge.TensorProtos;
+import dev.dendrite.testkit.Compare;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,7 +100,8 @@ class OnnxCommandsTest {
             Cli run = Cli.run("onnx-run", f.resolve("model.onnx").toString(), "--input", f.resolve("input_0.pb")
                     .toString(), "--out", out.resolve("run").toString());
             assertEquals(0, run.code(), name + ": " + run.err());
-            double outDiff = maxAbsDiff(out.resolve("run/output_0.pb"), f.resolve("output_0.pb"));
+            double outDiff = Compare.maxAbsDiff(name + " output", read(out.resolve("run/output_0.pb")),
+                    read(f.resolve("output_0.pb")));
             assertTrue(outDiff <= 1e-4, name + ": output differs from PyTorch by " + outDiff);
 
             String loss = Files.readString(f.resolve("loss.txt")).strip();
@@ -107,7 +109,9 @@ class OnnxCommandsTest {
                     f.resolve("input_0.pb").toString(), "--target", f.resolve("target.pb").toString(), "--loss", loss,
                     "--out", out.resolve("grad").toString());
             assertEquals(0, grad.code(), name + ": " + grad.err());
-            double worst = relDiff(out.resolve("grad/loss.pb"), f.resolve("loss.pb"));
+            double lossDiff = relDiff(name + " loss", out.resolve("grad/loss.pb"), f.resolve("loss.pb"));
+            assertTrue(lossDiff <= 1e-4, name + ": loss differs from PyTorch's by " + lossDiff + " (relative)");
+            double worst = 0;
             List<Path> expectedGrads;
             try (Stream<Path> s = Files.list(f)) {
                 expectedGrads = s.filter(p -> p.getFileName().toString().startsWith("grad_")).sorted().toList();
@@ -124,12 +128,12 @@ class OnnxCommandsTest {
             for (Path g : expectedGrads) {
                 Path ours = out.resolve("grad").resolve(g.getFileName());
                 assertTrue(Files.exists(ours), name + ": onnx-grad wrote no " + g.getFileName());
-                double d = relDiff(ours, g);
+                double d = relDiff(name + " " + g.getFileName(), ours, g);
                 assertTrue(d <= 1e-4, name + ": " + g.getFileName() + " differs from PyTorch by " + d + " (relative)");
                 worst = Math.max(worst, d);
             }
-            report.add(String.format("%s: output max abs diff %.2e, worst gradient relative diff %.2e (%d gradients)",
-                    name, outDiff, worst, expectedGrads.size()));
+            report.add(String.format("%s: output max abs diff %.2e, loss relative diff %.2e, worst gradient relative "
+                    + "diff %.2e (%d gradients)", name, outDiff, lossDiff, worst, expectedGrads.size()));
         }
         report.forEach(System.out::println);
     }
@@ -138,17 +142,9 @@ class OnnxCommandsTest {
         return TensorProtos.read(OnnxFiles.readTensor(p)).castTo(DataType.DOUBLE);
     }
 
-    private static double maxAbsDiff(Path actual, Path expected) {
-        INDArray a = read(actual);
-        INDArray e = read(expected);
-        assertEquals(java.util.Arrays.toString(e.shape()), java.util.Arrays.toString(a.shape()), actual.toString());
-        return a.length() == 0 ? 0 : a.sub(e).amaxNumber().doubleValue();
-    }
-
-    /** max |a - e| relative to max |e|: gradients are compared at the scale of the tensor. */
-    private static double relDiff(Path actual, Path expected) {
-        double scale = read(expected).amaxNumber().doubleValue();
-        return maxAbsDiff(actual, expected) / Math.max(scale, 1e-12);
+    /** {@link Compare#relDiff} of two tensor files: gradients are compared at the scale of the tensor. */
+    private static double relDiff(String what, Path actual, Path expected) {
+        return Compare.relDiff(what, read(actual), read(expected));
     }
 
     private static void copy(Path from, Path to) throws IOException {

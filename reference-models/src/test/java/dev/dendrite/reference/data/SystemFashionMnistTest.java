@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.dendrite.testkit.Compare;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,7 @@ class SystemFashionMnistTest {
         assertEquals(Source.Kind.DIRECTORY, viaData.source().kind());
         assertEquals("Fashion-MNIST (full, 60000 train / 10000 test, --data /usr/share/datasets/fashion-mnist)",
                 viaData.description());
-        assertEquals(full.test().labels(), viaData.test().labels());
+        Compare.assertBitEqual("test labels", viaData.test().labels(), full.test().labels());
     }
 
     /** The subset is exactly the rule in its README: the first 1000 (200) of each class, in original order. */
@@ -70,7 +71,7 @@ class SystemFashionMnistTest {
         var fullSplit = train ? full.train() : full.test();
         var subSplit = train ? subset.train() : subset.test();
         var expected = fullSplit.batch(idx);
-        assertEquals(expected.labels(), subSplit.labels());
-        assertEquals(expected.features(), subSplit.features());
+        Compare.assertBitEqual("labels", subSplit.labels(), expected.labels());
+        Compare.assertBitEqual("features", subSplit.features(), expected.features());
     }
 }

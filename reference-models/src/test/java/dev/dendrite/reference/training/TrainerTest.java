@@ -1,11 +1,7 @@
 package dev.dendrite.reference.training;
 
-import dev.dendrite.tensor.DendriteException;
-
-import dev.dendrite.nn.Parameters;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,10 +13,14 @@ import dev.dendrite.data.Dataset;
 import dev.dendrite.inject.DendriteModule;
 import dev.dendrite.inject.Registries;
 import dev.dendrite.inject.Settings;
+import dev.dendrite.nn.Layer;
 import dev.dendrite.nn.LayerContext;
 import dev.dendrite.nn.Parameters;
 import dev.dendrite.spi.Json;
 import dev.dendrite.tensor.DendriteException;
+import dev.dendrite.tensor.GradMode;
+import dev.dendrite.tensor.Tensor;
+import dev.dendrite.testkit.Compare;
 import dev.dendrite.train.Checkpoint;
 import dev.dendrite.train.CheckpointWriter;
 import dev.dendrite.train.EarlyStopping;
@@ -36,10 +36,14 @@ import dev.dendrite.train.TrainingSpec;
 import dev.dendrite.train.TrainingState;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 class TrainerTest {
@@ -68,11 +72,6 @@ class TrainerTest {
         TrainingRun run = Runs.resume(ck, epochs, i.getInstance(LayerContext.class), i.getInstance(Registries.class),
                 TRAIN, TEST);
         return i.getInstance(Trainer.class).fit(run).state();
-    }
-
-    /** Every value, exactly (INDArray.equals compares with a tolerance). */
-    private static double[] bits(INDArray a) {
-        return a.dup('c').reshape(a.length()).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
     }
 
     /** Everything an epoch measured but its timing. */
@@ -106,13 +105,14 @@ class TrainerTest {
         assertTrue(e.testAccuracy() > 0.85, "ELM on the blobs: " + e.testAccuracy());
         assertTrue(Double.isNaN(e.learningRate()), "no optimizer, no learning rate");
         assertTrue(e.trainLoss() > 0 && Double.isFinite(e.trainLoss()), "train loss by the run's loss: " + e.trainLoss());
-        assertEquals(features, run.model().layer().buffers().get("features.omega"), "the features stay as drawn");
+        Compare.assertBitEqual("the features stay as drawn", run.model().layer().buffers().get("features.omega"),
+                features);
         // The checkpoint holds the spec with its trainer and no optimizer state; it reloads into the same model.
         Checkpoint back = Checkpoint.read(ck);
         assertEquals("ridge_readout", back.spec().trainer().type());
         assertTrue(back.optimizer().isEmpty());
-        assertEquals(Parameters.snapshot(run.model().layer()).get("readout.weight"),
-                back.parameters().get("readout.weight"));
+        Compare.assertBitEqual("readout.weight from the checkpoint", back.parameters().get("readout.weight"),
+                Parameters.snapshot(run.model().layer()).get("readout.weight"));
     }
 
     @Test
@@ -138,10 +138,11 @@ class TrainerTest {
         Map<String, INDArray> a = Checkpoint.read(straight).parameters();
         Map<String, INDArray> b = Checkpoint.read(resumed).parameters();
         assertEquals(a.keySet(), b.keySet());
-        a.forEach((k, v) -> assertArrayEquals(bits(v), bits(b.get(k)), k));
+        a.forEach((k, v) -> Compare.assertBitEqual("parameter " + k, b.get(k), v));
         Map<String, INDArray> oa = Checkpoint.read(straight).optimizer();
         Map<String, INDArray> ob = Checkpoint.read(resumed).optimizer();
-        oa.forEach((k, v) -> assertArrayEquals(bits(v), bits(ob.get(k)), k));
+        assertEquals(oa.keySet(), ob.keySet());
+        oa.forEach((k, v) -> Compare.assertBitEqual("optimizer state " + k, ob.get(k), v));
     }
 
     @Test
@@ -190,11 +191,60 @@ class TrainerTest {
     void aValidationSplitIsEvaluatedEveryEpochAndWatchedByEarlyStopping() {
         TrainingSpec spec = spec(30).withValidationSplit(0.2);
         spec = Json.read(Json.write(spec).replace("0.05", "0.0"), TrainingSpec.class);
-        TrainingState end = train(spec, TRAIN, new EarlyStopping(2, 0.0));
+        Injector i = injector(spec, new EarlyStopping(2, 0.0));
+        TrainingRun run = Runs.fresh(spec, i.getInstance(LayerContext.class), i.getInstance(Registries.class), TRAIN,
+                TEST);
+        TrainingState end = i.getInstance(Trainer.class).fit(run).state();
         assertEquals(3, end.epoch());
-        EpochStats first = end.history().get(0);
-        assertTrue(first.validationLoss() > 0 && first.validationAccuracy() >= 0, first.toString());
-        assertEquals(first.validationLoss(), end.history().get(2).validationLoss(), 0.0, "lr 0: nothing moves");
+        // The split: 30 of the 150 rows held out, none of them among the 120 the loader trains on.
+        Batch held = all(run.validation());
+        Batch trained = all(run.train().dataset());
+        assertEquals(30, held.size());
+        assertEquals(120, trained.size());
+        Set<String> trainedRows = new HashSet<>();
+        for (int r = 0; r < trained.size(); r++) {
+            trainedRows.add(Arrays.toString(trained.features().getRow(r).toFloatVector()));
+        }
+        for (int r = 0; r < held.size(); r++) {
+            assertFalse(trainedRows.contains(Arrays.toString(held.features().getRow(r).toFloatVector())),
+                    "held-out row " + r + " is also a training row");
+        }
+        // Every epoch's validation figures are the model's on exactly those rows, evaluated here by hand (lr 0:
+        // the model is the one it started as, so each epoch must report the same figures).
+        Layer model = run.model().layer();
+        model.train(false);
+        Tensor out;
+        try (var off = GradMode.off()) {
+            out = model.forward(Tensor.of(held.features()));
+        }
+        INDArray predicted = out.data().argMax(1).castTo(DataType.INT64);
+        long correct = 0;
+        for (int r = 0; r < held.size(); r++) {
+            correct += predicted.getLong(r) == held.labels().getLong(r) ? 1 : 0;
+        }
+        double accuracy = correct / 30.0;
+        double loss = run.loss().apply(out, Tensor.of(held.labels())).item();
+        for (EpochStats e : end.history()) {
+            assertEquals(accuracy, e.validationAccuracy(), 0.0, "epoch " + e.epoch() + " validation accuracy");
+            assertEquals(loss, e.validationLoss(), 1e-6 * loss, "epoch " + e.epoch() + " validation loss");
+        }
+    }
+
+    @Test
+    void aTrainedModelBeatsChanceOnTheHeldOutRows() {
+        TrainingState end = train(spec(3).withValidationSplit(0.2), TRAIN);
+        EpochStats last = end.history().get(2);
+        // Three balanced classes: chance is 1/3.
+        assertTrue(last.validationAccuracy() > 0.7, "validation accuracy after 3 epochs " + last);
+    }
+
+    /** Every example of {@code data} in one batch, in order. */
+    private static Batch all(Dataset data) {
+        long[] every = new long[Math.toIntExact(data.size())];
+        for (int r = 0; r < every.length; r++) {
+            every[r] = r;
+        }
+        return data.batch(every);
     }
 
     /** Training data that turns to NaN once armed. */

@@ -24,6 +24,7 @@ import dev.dendrite.reference.models.ReferenceModels;
 import dev.dendrite.reference.run.OnnxExport;
 import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.Tensor;
+import dev.dendrite.testkit.Compare;
 import dev.dendrite.train.Components;
 import dev.dendrite.train.EpochStats;
 import dev.dendrite.train.Trainer;
@@ -133,7 +134,7 @@ class VitFashionTest {
             ours = vit.forward(x).data();
         }
         try (OrtRunner ort = new OrtRunner(proto)) {
-            double diff = ours.sub(ort.run(x.data())[0]).amaxNumber().doubleValue();
+            double diff = Compare.maxAbsDiff("vit-fashion vs ONNX Runtime", ort.run(x.data())[0], ours);
             System.out.println("vit-fashion vs ONNX Runtime, opset 17, batch 5: max abs diff " + diff);
             assertTrue(diff <= 1e-4, "max abs diff " + diff);
         }

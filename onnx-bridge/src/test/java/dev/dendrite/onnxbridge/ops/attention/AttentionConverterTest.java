@@ -20,6 +20,7 @@ import dev.dendrite.onnxbridge.proto.ValueInfoProto;
 import dev.dendrite.ops.F;
 import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.Tensor;
+import dev.dendrite.testkit.Compare;
 import dev.dendrite.testkit.GradCheck;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -114,12 +115,7 @@ class AttentionConverterTest {
     }
 
     private static void assertClose(INDArray expected, INDArray actual, double tol) {
-        assertArrayEquals(expected.shape(), actual.shape());
-        double[] e = expected.castTo(DataType.DOUBLE).reshape('c', new long[] {expected.length()}).toDoubleVector();
-        double[] a = actual.castTo(DataType.DOUBLE).reshape('c', new long[] {actual.length()}).toDoubleVector();
-        for (int i = 0; i < e.length; i++) {
-            assertEquals(e[i], a[i], tol, "element " + i);
-        }
+        Compare.assertClose("attention output", actual, expected, tol);
     }
 
     // ---- gradients ----

@@ -1,10 +1,10 @@
 package dev.dendrite.onnxbridge.ops.math;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.dendrite.onnx.OnnxOp;
 import dev.dendrite.tensor.Tensor;
+import dev.dendrite.testkit.Compare;
 import java.util.Map;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -37,13 +37,9 @@ final class MathTestSupport {
         return Tensor.leaf(normal(seed, shape));
     }
 
+    /** Same dtype, then {@link Compare#assertClose}: same shape, every value finite, max abs difference <= tol. */
     static void assertClose(INDArray expected, INDArray actual, double tol) {
-        assertArrayEquals(expected.shape(), actual.shape(), "shape");
         assertEquals(expected.dataType(), actual.dataType(), "dtype");
-        double[] e = expected.castTo(DataType.DOUBLE).reshape(expected.length()).toDoubleVector();
-        double[] a = actual.castTo(DataType.DOUBLE).reshape(actual.length()).toDoubleVector();
-        for (int i = 0; i < e.length; i++) {
-            assertEquals(e[i], a[i], tol, "element " + i);
-        }
+        Compare.assertClose("converter output", actual, expected, tol);
     }
 }

@@ -9,6 +9,7 @@ import dev.dendrite.onnxbridge.ops.attention.AttentionConverter;
 import dev.dendrite.ops.F;
 import dev.dendrite.random.Rng;
 import dev.dendrite.tensor.Tensor;
+import dev.dendrite.testkit.Compare;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -31,10 +32,6 @@ class FusedAttentionConverterTest {
         return Tensor.leaf(Init.normal(new Rng(seed), DataType.DOUBLE, 0, 1, shape));
     }
 
-    private static double diff(INDArray a, INDArray b) {
-        return a.sub(b).amaxNumber().doubleValue();
-    }
-
     /** Output and q/k/v gradients of both converters on one node; returns the worst difference. */
     private static double compare(String label, OnnxOp node, Tensor... in) {
         Tensor q = in[0];
@@ -54,9 +51,9 @@ class FusedAttentionConverterTest {
             y[i] = out.data();
             g[i++] = new INDArray[] {q.grad(), k.grad(), v.grad()};
         }
-        double worst = diff(y[0], y[1]);
+        double worst = Compare.maxAbsDiff(label + " output", y[0], y[1]);
         for (int j = 0; j < 3; j++) {
-            worst = Math.max(worst, diff(g[0][j], g[1][j]));
+            worst = Math.max(worst, Compare.maxAbsDiff(label + " gradient of " + "qkv".charAt(j), g[0][j], g[1][j]));
         }
         System.out.printf("%s: fused vs composed converter, output and gradients within %.2e%n", label, worst);
         assertTrue(worst < 1e-12, label + ": " + worst);

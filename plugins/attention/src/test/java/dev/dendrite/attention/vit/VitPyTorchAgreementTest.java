@@ -1,6 +1,5 @@
 package dev.dendrite.attention.vit;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dendrite.inject.Registries;
@@ -11,6 +10,7 @@ import dev.dendrite.nn.Parameters;
 import dev.dendrite.random.Rng;
 import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.Tensor;
+import dev.dendrite.testkit.Compare;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,8 +44,7 @@ class VitPyTorchAgreementTest {
     }
 
     private static void close(INDArray expected, INDArray actual, String what) {
-        assertArrayEquals(expected.shape(), actual.shape(), what);
-        double diff = expected.sub(actual).amaxNumber().doubleValue();
+        double diff = Compare.maxAbsDiff(what, actual, expected);
         System.out.println(what + ": max abs diff to PyTorch " + diff);
         assertTrue(diff <= 1e-10, what + ": " + diff);
     }

@@ -2,8 +2,6 @@ package dev.dendrite.cnn.onnx;
 
 import static dev.dendrite.cnn.onnx.Naive.op;
 import static dev.dendrite.cnn.onnx.Naive.values;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dendrite.onnx.OnnxImportException;
 import dev.dendrite.onnx.OnnxOp;
 import dev.dendrite.tensor.Tensor;
+import dev.dendrite.testkit.Compare;
 import dev.dendrite.testkit.GradCheck;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,9 +24,7 @@ class NormConverterTest {
     private static final NormConverter CONVERTER = new NormConverter();
 
     private static void assertClose(INDArray expected, INDArray actual, double tol) {
-        assertArrayEquals(expected.shape(), actual.shape(), "shape");
-        double diff = expected.castTo(DataType.DOUBLE).sub(actual.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
-        assertTrue(diff <= tol, () -> "max abs difference " + diff + " > " + tol);
+        Compare.assertClose("converter output", actual, expected, tol);
     }
 
     private static INDArray channel(INDArray v, int rank) {
@@ -84,7 +81,7 @@ class NormConverterTest {
         assertClose(normalise(x, batchMean, batchVar, scale, bias, 1e-5), out[0].data(), 1e-10);
         assertClose(mean.mul(0.8).add(batchMean.mul(0.2)), out[1].data(), 1e-12);
         assertClose(var.mul(0.8).add(batchVar.mul(0.2)), out[2].data(), 1e-12);
-        assertEquals(meanBefore, mean, "a node in inference leaves its inputs alone");
+        Compare.assertBitEqual("a node in inference leaves its inputs alone", mean, meanBefore);
     }
 
     @Test

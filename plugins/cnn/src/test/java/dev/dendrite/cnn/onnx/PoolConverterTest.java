@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dendrite.onnx.OnnxImportException;
 import dev.dendrite.onnx.OnnxOp;
 import dev.dendrite.tensor.Tensor;
+import dev.dendrite.testkit.Compare;
 import dev.dendrite.testkit.GradCheck;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -36,10 +37,7 @@ class PoolConverterTest {
     }
 
     private static void assertClose(INDArray expected, INDArray actual, double tol) {
-        assertArrayEquals(expected.shape(), actual.shape(), "shape");
-        double diff = expected.sub(actual.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
-        assertTrue(diff <= tol, () -> "max abs difference " + diff + " > " + tol + "\nexpected " + expected
-                + "\nactual " + actual);
+        Compare.assertClose("converter output", actual, expected, tol);
     }
 
     /** op, x shape, attributes, pads {begin..., end...} as resolved, expected output spatial dims. */

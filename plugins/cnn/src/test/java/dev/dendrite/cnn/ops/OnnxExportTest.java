@@ -10,6 +10,7 @@ import dev.dendrite.onnx.OnnxGraph;
 import dev.dendrite.onnx.OnnxNode;
 import dev.dendrite.tensor.Function;
 import dev.dendrite.tensor.Tensor;
+import dev.dendrite.testkit.Compare;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -150,8 +151,8 @@ class OnnxExportTest {
         assertEquals("x0", n.inputs().get(0));
         INDArray scale = g.constants().get(n.inputs().get(1));
         INDArray bias = g.constants().get(n.inputs().get(2));
-        assertEquals(Nd4j.ones(DataType.FLOAT, 3), scale);
-        assertEquals(Nd4j.zeros(DataType.FLOAT, 3), bias);
+        Compare.assertBitEqual("scale", scale, Nd4j.ones(DataType.FLOAT, 3));
+        Compare.assertBitEqual("bias", bias, Nd4j.zeros(DataType.FLOAT, 3));
         assertEquals(List.of("x1", "x2"), n.inputs().subList(3, 5));
     }
 

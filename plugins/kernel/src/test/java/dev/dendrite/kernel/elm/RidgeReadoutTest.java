@@ -17,11 +17,11 @@ import dev.dendrite.tensor.DendriteException;
 import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.Tensor;
 import dev.dendrite.inject.Registries;
+import dev.dendrite.testkit.Compare;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 class RidgeReadoutTest {
     /** A linear head with dense's parameter layout, so the test does not depend on another plugin. */
@@ -67,7 +67,7 @@ class RidgeReadoutTest {
         RidgeReadout.Fit fit = new RidgeReadout(1e-10, 64).fit(model, new ArrayDataset(x, y, "linear"));
         assertEquals(250, fit.examples());
         assertEquals(20, fit.features());
-        assertTrue(Transforms.abs(head.weight.data().sub(w)).maxNumber().doubleValue() < 1e-6, "weights");
+        Compare.assertClose("weights", head.weight.data(), w, 1e-6);
         assertEquals(0.5, head.bias.data().getDouble(0), 1e-6);
         assertEquals(-2.0, head.bias.data().getDouble(1), 1e-6);
         assertTrue(fit.trainMse() < 1e-10, "train mse " + fit.trainMse());
@@ -89,7 +89,7 @@ class RidgeReadoutTest {
         }
         INDArray beta = Cholesky.factor(h.transpose().mmul(h).addi(Nd4j.eye(12).castTo(DataType.DOUBLE).muli(0.1)))
                 .solve(h.transpose().mmul(t));
-        assertTrue(Transforms.abs(head.weight.data().sub(beta.transpose())).maxNumber().doubleValue() < 1e-9);
+        Compare.assertClose("weights vs the direct solution", head.weight.data(), beta.transpose(), 1e-9);
     }
 
     @Test
@@ -99,7 +99,7 @@ class RidgeReadoutTest {
         INDArray y = Nd4j.valueArrayOf(new long[] {40, 1}, 3.0, DataType.DOUBLE);
         Linear head = new Linear(5, 1, true);
         new RidgeReadout(1e9, 16).fit(new Sequential(body, head), new ArrayDataset(x, y, "constant"));
-        assertTrue(Transforms.abs(head.weight.data()).maxNumber().doubleValue() < 1e-6);
+        assertTrue(Compare.maxAbs("weights", head.weight.data()) < 1e-6);
         assertEquals(3.0, head.bias.data().getDouble(0), 1e-6);
     }
 

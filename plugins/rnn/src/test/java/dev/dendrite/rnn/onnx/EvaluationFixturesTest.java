@@ -1,6 +1,5 @@
 package dev.dendrite.rnn.onnx;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +16,7 @@ import dev.dendrite.ops.F;
 import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.Tensor;
 import dev.dendrite.tensor.Trace;
+import dev.dendrite.testkit.Compare;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -74,11 +74,6 @@ class EvaluationFixturesTest {
         return out;
     }
 
-    static double maxDiff(INDArray a, INDArray e, String what) {
-        assertArrayEquals(e.shape(), a.shape(), what + " shape");
-        return a.castTo(DataType.DOUBLE).sub(e.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
-    }
-
     @Test
     void theRecurrentFixturesAreThere() {
         assertTrue(recurrentFixtures().count() >= 20, "recurrent fixtures in " + DIR.toAbsolutePath());
@@ -107,7 +102,7 @@ class EvaluationFixturesTest {
                 assertEquals(nodes, fused, name + ": fused recurrent primitives for " + nodes + " recurrent nodes");
             }
             for (int i = 0; i < expected.size(); i++) {
-                worst = Math.max(worst, maxDiff(y[i].data(), expected.get(i), name + " output " + i));
+                worst = Math.max(worst, Compare.maxAbsDiff(name + " output " + i, y[i].data(), expected.get(i)));
             }
         }
         String grad = "";
@@ -126,7 +121,8 @@ class EvaluationFixturesTest {
                 loss = loss == null ? term : F.add(loss, term);
             }
             loss.backward();
-            double gx = maxDiff(inputs[0].grad(), read(dir.resolve("grad/grad_input_0.pb")), name + " grad");
+            double gx = Compare.maxAbsDiff(name + " grad", inputs[0].grad(),
+                    read(dir.resolve("grad/grad_input_0.pb")));
             grad = String.format(", input gradient %.2e", gx);
             assertTrue(gx <= TOL, name + ": input gradient vs PyTorch " + gx);
         }
@@ -193,11 +189,12 @@ class EvaluationFixturesTest {
             }
             grads.add(g);
         }
-        double out = outs.get(0).sub(outs.get(1)).amaxNumber().doubleValue();
+        double out = Compare.maxAbsDiff(type + " " + direction + " outputs", outs.get(0), outs.get(1));
         double grad = 0;
         for (int i = 0; i < arrays.length; i++) {
             if (grads.get(1)[i] != null) {
-                grad = Math.max(grad, grads.get(0)[i].sub(grads.get(1)[i]).amaxNumber().doubleValue());
+                grad = Math.max(grad, Compare.maxAbsDiff(type + " " + direction + " gradient " + i, grads.get(0)[i],
+                        grads.get(1)[i]));
             }
         }
         System.out.printf("%s %s, sequence_lens [3, 0, 2]: max |fused - composed| outputs %.2e, gradients %.2e%n",

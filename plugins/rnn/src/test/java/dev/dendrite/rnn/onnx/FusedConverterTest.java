@@ -18,6 +18,7 @@ import dev.dendrite.onnxbridge.ops.rnn.RnnConverter;
 import dev.dendrite.ops.F;
 import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.Tensor;
+import dev.dendrite.testkit.Compare;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -173,10 +174,11 @@ class FusedConverterTest {
             }
             grads.add(g);
         }
-        double worst = outs.get(0).sub(outs.get(1)).amaxNumber().doubleValue();
+        String what = type + " " + direction + " layout " + layout;
+        double worst = Compare.maxAbsDiff(what + " outputs", outs.get(0), outs.get(1));
         for (int i = 0; i < arrays.length; i++) {
             if (grads.get(0)[i] != null) {
-                worst = Math.max(worst, grads.get(0)[i].sub(grads.get(1)[i]).amaxNumber().doubleValue());
+                worst = Math.max(worst, Compare.maxAbsDiff(what + " gradient " + i, grads.get(0)[i], grads.get(1)[i]));
             }
         }
         System.out.println(type + " " + direction + " layout " + layout + " lens=" + lens + " init=" + init

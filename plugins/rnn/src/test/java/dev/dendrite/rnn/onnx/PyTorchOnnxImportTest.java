@@ -13,6 +13,7 @@ import dev.dendrite.ops.F;
 import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.Tensor;
 import dev.dendrite.tensor.Trace;
+import dev.dendrite.testkit.Compare;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -39,12 +40,6 @@ class PyTorchOnnxImportTest {
         try (InputStream in = Files.newInputStream(p)) {
             return NpyArchive.read(in, p.toString());
         }
-    }
-
-    static double maxDiff(INDArray a, INDArray b) {
-        assertTrue(java.util.Arrays.equals(a.shape(), b.shape()), java.util.Arrays.toString(a.shape()) + " vs "
-                + java.util.Arrays.toString(b.shape()));
-        return a.castTo(DataType.DOUBLE).sub(b.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
     }
 
     static long count(List<Trace.Step> steps, String op) {
@@ -77,8 +72,9 @@ class PyTorchOnnxImportTest {
         try (OrtRunner runner = new OrtRunner(OnnxFiles.readModel(FIXTURES.resolve(kind).resolve("model.onnx")))) {
             INDArray[] expected = runner.run(in.stream().map(Tensor::data).toArray(INDArray[]::new));
             for (int i = 0; i < outs.length; i++) {
-                fwd = Math.max(fwd, maxDiff(y[i].data(), data.get(outs[i])));
-                ort = Math.max(ort, maxDiff(expected[i], data.get(outs[i])));
+                fwd = Math.max(fwd, Compare.maxAbsDiff(kind + " " + outs[i], y[i].data(), data.get(outs[i])));
+                ort = Math.max(ort, Compare.maxAbsDiff(kind + " " + outs[i] + " (ONNX Runtime)", expected[i],
+                        data.get(outs[i])));
             }
         }
         assertTrue(ort <= 1e-5, "ONNX Runtime vs PyTorch on the fixture: " + ort);
@@ -89,8 +85,8 @@ class PyTorchOnnxImportTest {
         for (String name : model.weightNames()) {
             INDArray expected = data.get("grad." + name.substring("rnn.".length()));
             INDArray g = model.weight(name).grad();
-            grad = Math.max(grad, maxDiff(g, expected));
-            scale = Math.max(scale, expected.amaxNumber().doubleValue());
+            grad = Math.max(grad, Compare.maxAbsDiff(kind + " gradient of " + name, g, expected));
+            scale = Math.max(scale, Compare.maxAbs("PyTorch's gradient of " + name, expected));
         }
         double before = loss.item();
         sgdStep(model, 0.05);
@@ -134,14 +130,15 @@ class PyTorchOnnxImportTest {
             y = model.run(x)[0];
             assertEquals(1, count(trace.steps(), op), "the fused " + op + " ran");
         }
-        double fwd = maxDiff(y.data(), read(dir.resolve("output_0.pb")));
+        double fwd = Compare.maxAbsDiff(kind + " output", y.data(), read(dir.resolve("output_0.pb")));
         Tensor diff = F.sub(y, Tensor.of(read(dir.resolve("target.pb"))));
         Tensor loss = F.mean(F.mul(diff, diff), false);
         double lossDiff = Math.abs(loss.item() - read(dir.resolve("loss.pb")).getDouble(0));
         loss.backward();
-        double grad = maxDiff(x.grad(), read(dir.resolve("grad_input_0.pb")));
+        double grad = Compare.maxAbsDiff(kind + " input gradient", x.grad(), read(dir.resolve("grad_input_0.pb")));
         for (String name : model.weightNames()) {
-            grad = Math.max(grad, maxDiff(model.weight(name).grad(), read(dir.resolve("grad_" + name + ".pb"))));
+            grad = Math.max(grad, Compare.maxAbsDiff(kind + " gradient of " + name, model.weight(name).grad(),
+                    read(dir.resolve("grad_" + name + ".pb"))));
         }
         System.out.println("onnx-bridge fixture " + kind + ": outputs " + fwd + ", loss " + lossDiff
                 + ", gradients (input and every weight) " + grad);

@@ -6,6 +6,7 @@ import dev.dendrite.onnx.OnnxOp;
 import dev.dendrite.onnxbridge.ops.rnn.LstmConverter;
 import dev.dendrite.ops.F;
 import dev.dendrite.tensor.Tensor;
+import dev.dendrite.testkit.Compare;
 import dev.dendrite.testkit.GradCheck;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -103,7 +104,7 @@ class LstmOpTest {
         Tensor[] in = leaves(inputs(d, lens, init, DataType.DOUBLE));
         Tensor fused = flat(new LstmOp(d, H, lens, init).apply(in));
         Tensor ref = flat(composed(d, lens, init, in));
-        double diff = fused.data().sub(ref.data()).amaxNumber().doubleValue();
+        double diff = Compare.maxAbsDiff("fused vs composed", fused.data(), ref.data());
         System.out.println("lstm " + d + " lens=" + lens + " init=" + init + " max|fused - composed| = " + diff);
         assertTrue(diff < 1e-12, "max diff " + diff);
     }

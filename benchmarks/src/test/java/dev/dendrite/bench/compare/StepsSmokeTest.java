@@ -5,15 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every row's Dendrite side builds from its specs and runs: a harness run must not fail on its first row. */
-class StepsTest {
+/**
+ * A smoke test: every row's Dendrite side builds from its specs and runs twice without an error, so a harness run
+ * does not fail on its first row. It checks nothing about speed: speed is measured by the JMH benchmarks in
+ * {@code benchmarks/} and by {@code dendrite bench compare}, never by timed unit tests.
+ */
+class StepsSmokeTest {
     static java.util.List<Workload> rows() {
         return Workload.ALL;
     }
 
     @ParameterizedTest
     @MethodSource("rows")
-    void theDendriteSideOfEveryRowRuns(Workload w) {
+    void theDendriteSideOfEveryRowRunsWithoutError(Workload w) {
         Runnable step = Steps.dendrite(w);
         assertDoesNotThrow(() -> {
             step.run();
