@@ -7,12 +7,15 @@ package dev.dendrite.random;
  */
 public final class Rng {
     private long state;
+    /** Numbers drawn so far (not part of the state): a compiled step checks that only random ops draw. */
+    private long draws;
 
     public Rng(long seed) {
         this.state = seed;
     }
 
     public long nextLong() {
+        draws++;
         long z = (state += 0x9E3779B97F4A7C15L);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
@@ -30,6 +33,11 @@ public final class Rng {
             throw new IllegalArgumentException("bound must be positive, got " + bound);
         }
         return (int) Math.floorMod(nextLong(), (long) bound);
+    }
+
+    /** How many numbers this stream has handed out (in this process; not saved). */
+    public long draws() {
+        return draws;
     }
 
     public long state() {

@@ -26,6 +26,14 @@ public abstract class Function {
      */
     protected abstract INDArray[] backward(INDArray[] gradOutputs);
 
+    /**
+     * Checks the inputs' <em>values</em> where a bad one would make a native kernel read out of bounds (an
+     * index past the end, a class id ≥ C), throwing {@link ShapeException}. Runs before every forward, eager
+     * or replayed by a compiled step (which runs no other Java code of the primitive): so it must only read
+     * and throw, never compute what forward needs. Most primitives check shapes in forward and need none.
+     */
+    protected void check(INDArray[] inputs) {}
+
     /** Writes this op as ONNX nodes into the protobuf-free IR. */
     public abstract void toOnnx(OnnxBuilder onnx, String[] inputs, String[] outputs);
 
@@ -51,7 +59,7 @@ public abstract class Function {
         if (record) {
             needsGrad = need;
         }
-        INDArray[] out = forward(in);
+        INDArray[] out = run(inputs, in);
         Tensor[] result = new Tensor[out.length];
         if (!record) {
             for (int i = 0; i < out.length; i++) {
@@ -73,6 +81,62 @@ public abstract class Function {
         }
         Trace.record(this, inputs, result);
         return result;
+    }
+
+    /** forward, told to the capture of a compiled step when one is recording. */
+    private INDArray[] run(Tensor[] inputs, INDArray[] in) {
+        Capture capture = Capture.active();
+        if (capture == null) {
+            check(in);
+            return forward(in);
+        }
+        capture.suspend();
+        try {
+            check(in);
+        } finally {
+            capture.unsuspend();
+        }
+        int node = capture.enter(this, inputs, in);
+        INDArray[] out = null;
+        try {
+            out = forward(in);
+            return out;
+        } finally {
+            capture.exit(node, out == null ? new INDArray[0] : out);
+        }
+    }
+
+    final void replayCheck(INDArray[] inputs) {
+        check(inputs);
+    }
+
+    /** Whether this primitive's class overrides {@link #check}: a compiled step then runs it on every replay. */
+    final boolean checksValues() {
+        return CHECKS.get(getClass());
+    }
+
+    private static final ClassValue<Boolean> CHECKS = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            for (Class<?> c = type; c != Function.class; c = c.getSuperclass()) {
+                try {
+                    c.getDeclaredMethod("check", INDArray[].class);
+                    return true;
+                } catch (NoSuchMethodException e) {
+                    // keep looking up the hierarchy
+                }
+            }
+            return false;
+        }
+    };
+
+    /** Replays forward on new arrays with the gradient flags of the captured call (a compiled step's unit node). */
+    final INDArray[] replayForward(INDArray[] inputs) {
+        return forward(inputs);
+    }
+
+    final INDArray[] replayBackward(INDArray[] gradOutputs) {
+        return backward(gradOutputs);
     }
 
     /** {@link #apply} for the common single-output case. */

@@ -48,13 +48,40 @@ public final class Kernels {
      */
     public static void exec(String name, INDArray[] inputs, INDArray[] outputs, long[] iArgs, double[] tArgs,
             boolean[] bArgs, boolean helpers) {
+        run(name, inputs, outputs, iArgs, tArgs, bArgs, NO_D, helpers, null);
+    }
+
+    /** x converted to {@code out}'s dtype, in one native call ({@code cast}, which takes the type as a d-arg). */
+    public static INDArray cast(INDArray out, INDArray x) {
+        if (out.length() > 0) {
+            run("cast", new INDArray[] {x}, new INDArray[] {out}, null, null, null, new DataType[] {out.dataType()},
+                    true, null);
+        }
+        return out;
+    }
+
+    /**
+     * A native random op (e.g. {@code random_bernoulli}) whose generator is seeded from {@code seed}: the same
+     * seed, the same numbers. A compiled step draws a fresh seed from the run's random stream for every replay.
+     */
+    public static void execRandom(String name, INDArray[] inputs, INDArray[] outputs, long[] iArgs, double[] tArgs,
+            long seed) {
+        run(name, inputs, outputs, iArgs, tArgs, null, NO_D, true, seed);
+    }
+
+    private static void run(String name, INDArray[] inputs, INDArray[] outputs, long[] iArgs, double[] tArgs,
+            boolean[] bArgs, DataType[] dArgs, boolean helpers, Long seed) {
+        Capture capture = Capture.active();
+        if (capture != null) {
+            capture.call(name, inputs, outputs, iArgs, tArgs, bArgs, dArgs, helpers, seed);
+        }
         Kernels k = LOCAL.get();
         DynamicCustomOp op = k.ops.computeIfAbsent(name, n -> DynamicCustomOp.builder(n).build());
         long[] i = iArgs == null ? NO_I : iArgs;
         double[] t = tArgs == null ? NO_T : tArgs;
         boolean[] b = bArgs == null ? NO_B : bArgs;
         long layout = inputs.length | (long) outputs.length << 12 | (long) i.length << 24 | (long) t.length << 36
-                | (long) b.length << 48 | (helpers ? 0L : 1L << 60);
+                | (long) b.length << 48 | (long) dArgs.length << 58 | (helpers ? 0L : 1L << 62);
         OpContext ctx = k.contexts.computeIfAbsent(layout, l -> {
             OpContext c = Nd4j.getExecutioner().buildContext();
             c.allowHelpers(helpers);
@@ -63,8 +90,11 @@ public final class Kernels {
         if (!helpers) {
             ctx.allowHelpers(false); // re-asserted per call: not relying on purge() to keep the flag
         }
-        ctx.setArgs(inputs, i, NO_D, t, b);
+        ctx.setArgs(inputs, i, dArgs, t, b);
         ctx.setOutputArrays(outputs);
+        if (seed != null) {
+            seedGenerator(ctx, seed);
+        }
         try {
             Nd4j.getExecutioner().exec(op, ctx);
         } finally {
@@ -72,6 +102,80 @@ public final class Kernels {
             // this, every output a reused context saw stayed allocated (1.3 GB per 5,000 [256,256] adds).
             ctx.purge();
         }
+    }
+
+    /**
+     * libnd4j's elementwise functions that exist only as legacy transform ops (no custom op of that name):
+     * {@code exp, log, sqrt, abs, neg, sign, sin, cos, erf, reciprocal, square}. Recorded like a custom op, so
+     * a compiled step replays them.
+     */
+    public static INDArray transform(String name, INDArray out, INDArray x) {
+        return legacy(name, out, x, 0);
+    }
+
+    /**
+     * x ∘ c for a number c, into {@code out} (which may be x): {@code mul, add, sub, rsub, div, rdiv, max,
+     * min}, and {@code replace_nans} (NaN → c). libnd4j's legacy scalar ops take c as an argument, so no array is made for it.
+     */
+    public static INDArray scalar(String name, INDArray out, INDArray x, double c) {
+        return legacy("scalar_" + name, out, x, c);
+    }
+
+    private static INDArray legacy(String name, INDArray out, INDArray x, double c) {
+        Legacy make = LEGACY.get(name);
+        if (make == null) {
+            throw new IllegalArgumentException("no legacy op '" + name + "'; known: " + LEGACY.keySet());
+        }
+        Capture capture = Capture.active();
+        if (capture != null) {
+            capture.call(LEGACY_PREFIX + name, new INDArray[] {x}, new INDArray[] {out}, null, new double[] {c}, null,
+                    NO_D, true, null);
+        }
+        if (x.length() > 0) {
+            Nd4j.getExecutioner().exec(make.op(x, out, c));
+        }
+        return out;
+    }
+
+    static final String LEGACY_PREFIX = "legacy:";
+
+    /** Builds a legacy op over x into z (c: the scalar operand, where there is one). */
+    @FunctionalInterface
+    interface Legacy {
+        org.nd4j.linalg.api.ops.Op op(INDArray x, INDArray z, double c);
+    }
+
+    static final Map<String, Legacy> LEGACY = Map.ofEntries(
+            Map.entry("exp", (x, z, c) -> new org.nd4j.linalg.api.ops.impl.transforms.strict.Exp(x, z)),
+            Map.entry("log", (x, z, c) -> new org.nd4j.linalg.api.ops.impl.transforms.strict.Log(x, z)),
+            Map.entry("sqrt", (x, z, c) -> new org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt(x, z)),
+            Map.entry("abs", (x, z, c) -> new org.nd4j.linalg.api.ops.impl.transforms.same.Abs(x, z)),
+            Map.entry("neg", (x, z, c) -> new org.nd4j.linalg.api.ops.impl.transforms.same.Negative(x, z)),
+            Map.entry("sign", (x, z, c) -> new org.nd4j.linalg.api.ops.impl.transforms.same.Sign(x, z)),
+            Map.entry("sin", (x, z, c) -> new org.nd4j.linalg.api.ops.impl.transforms.strict.Sin(x, z)),
+            Map.entry("cos", (x, z, c) -> new org.nd4j.linalg.api.ops.impl.transforms.strict.Cos(x, z)),
+            Map.entry("erf", (x, z, c) -> new org.nd4j.linalg.api.ops.impl.transforms.strict.Erf(x, z)),
+            Map.entry("reciprocal", (x, z, c) -> new org.nd4j.linalg.api.ops.impl.transforms.same.Reciprocal(x, z)),
+            Map.entry("square", (x, z, c) -> new org.nd4j.linalg.api.ops.impl.transforms.same.Square(x, z)),
+            Map.entry("scalar_mul", (x, z, c) -> new org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication(x,
+                    null, z, c)),
+            Map.entry("scalar_add", (x, z, c) -> new org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd(x, null, z, c)),
+            Map.entry("scalar_sub", (x, z, c) -> new org.nd4j.linalg.api.ops.impl.scalar.ScalarSubtraction(x, null,
+                    z, c)),
+            Map.entry("scalar_rsub", (x, z, c) -> new org.nd4j.linalg.api.ops.impl.scalar.ScalarReverseSubtraction(x,
+                    null, z, c)),
+            Map.entry("scalar_div", (x, z, c) -> new org.nd4j.linalg.api.ops.impl.scalar.ScalarDivision(x, null, z,
+                    c)),
+            Map.entry("scalar_rdiv", (x, z, c) -> new org.nd4j.linalg.api.ops.impl.scalar.ScalarReverseDivision(x,
+                    null, z, c)),
+            Map.entry("scalar_max", (x, z, c) -> new org.nd4j.linalg.api.ops.impl.scalar.ScalarMax(x, null, z, c)),
+            Map.entry("scalar_min", (x, z, c) -> new org.nd4j.linalg.api.ops.impl.scalar.ScalarMin(x, null, z, c)),
+            Map.entry("scalar_replace_nans", (x, z, c) -> new org.nd4j.linalg.api.ops.impl.scalar.ReplaceNans(x, z,
+                    c)));
+
+    /** Seeds the op's generator; libnd4j's takes two states, the second derived so that nearby seeds stay apart. */
+    static void seedGenerator(OpContext ctx, long seed) {
+        ctx.setRngStates(seed, seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L);
     }
 
     /** Arrays still attached to this thread's cached contexts: 0 after every call (tests hold us to it). */
@@ -95,5 +199,73 @@ public final class Kernels {
 
     public static INDArray empty(DataType type, long... shape) {
         return Nd4j.createUninitialized(type, shape);
+    }
+
+    /** A new array of {@code shape} filled with {@code value}, in one native call (a captured step replays it). */
+    public static INDArray full(DataType type, double value, long... shape) {
+        INDArray out = empty(type, shape);
+        if (out.length() > 0) {
+            assign(out, Nd4j.scalar(type, value));
+        }
+        return out;
+    }
+
+    /** Writes {@code source} (broadcast to its shape) into {@code target}, in one native call. */
+    public static INDArray assign(INDArray target, INDArray source) {
+        return exec("assign", target, target, source);
+    }
+
+    /** out = a·x + y, elementwise, in one native call ({@code out} may be x or y). */
+    public static INDArray axpy(INDArray out, double a, INDArray x, INDArray y) {
+        if (out.length() > 0) {
+            // libnd4j's axpy(in0, in1) computes in0 + a·in1.
+            exec("axpy", new INDArray[] {y, x}, new INDArray[] {out}, null, new double[] {a}, null);
+        }
+        return out;
+    }
+
+    /**
+     * Inverted dropout's mask: 1/(1 − p) with probability 1 − p, else 0, from a native generator seeded with
+     * {@code seed} (two native calls; a compiled step reseeds them from the run's stream on every replay).
+     */
+    public static INDArray dropoutMask(DataType type, long[] shape, double p, long seed) {
+        INDArray mask = empty(type, shape);
+        if (mask.length() > 0) {
+            execRandom("random_bernoulli", new INDArray[] {Nd4j.createFromArray(shape)}, new INDArray[] {mask}, null,
+                    new double[] {1.0 - p}, seed);
+            scalar("mul", mask, mask, 1.0 / (1.0 - p));
+        }
+        return mask;
+    }
+
+    /** The parts joined along {@code axis} into a new array, in one native call (a copy of a single part). */
+    public static INDArray concat(int axis, INDArray... parts) {
+        if (parts.length == 1) {
+            return copy(parts[0]);
+        }
+        long[] shape = parts[0].shape().clone();
+        shape[axis] = 0;
+        for (INDArray p : parts) {
+            shape[axis] += p.size(axis);
+        }
+        INDArray out = empty(parts[0].dataType(), shape);
+        if (out.length() > 0) {
+            exec("concat", parts, new INDArray[] {out}, new long[] {axis}, null, null);
+        }
+        return out;
+    }
+
+    /** a + b (same shape) into a new array. */
+    public static INDArray sum(INDArray a, INDArray b) {
+        return exec("add", empty(a.dataType(), a.shape()), a, b);
+    }
+
+    /** A contiguous copy of {@code x}. */
+    public static INDArray copy(INDArray x) {
+        INDArray out = empty(x.dataType(), x.shape());
+        if (out.length() > 0) {
+            assign(out, x);
+        }
+        return out;
     }
 }

@@ -45,7 +45,21 @@ public final class Shapes {
                 axes[n++] = i;
             }
         }
-        INDArray summed = n == 0 ? grad : grad.sum(true, Arrays.copyOf(axes, n));
+        if (n == 0) {
+            return grad.reshape('c', shape);
+        }
+        long[] ax = new long[n];
+        long[] kept = new long[g.length - n];
+        for (int i = 0, k = 0, j = 0; i < g.length; i++) {
+            if (k < n && axes[k] == i) {
+                ax[k++] = i;
+            } else {
+                kept[j++] = g[i];
+            }
+        }
+        // One native reduction (into the reduced shape), viewed in the target's shape.
+        INDArray summed = Kernels.empty(grad.dataType(), kept);
+        Kernels.exec("reduce_sum", new INDArray[] {grad}, new INDArray[] {summed}, ax, null, new boolean[] {false});
         return summed.reshape('c', shape);
     }
 

@@ -97,6 +97,11 @@ public final class Tensor {
         return grad;
     }
 
+    /** A compiled step hands a leaf the gradient its replay computed. */
+    void setGrad(INDArray g) {
+        grad = g;
+    }
+
     public void zeroGrad() {
         grad = null;
     }
@@ -126,8 +131,9 @@ public final class Tensor {
             throw new ShapeException("backward: without a seed gradient the tensor must be a scalar, got shape "
                     + Shapes.str(shape()) + "; pass backward(seed)");
         }
+        startBackward();
         // A fresh array, not a shared constant: the seed can end up as a leaf's grad (loss = leaf + c).
-        run(Nd4j.ones(data.dataType(), data.shape()));
+        run(Kernels.full(data.dataType(), 1, data.shape()));
     }
 
     /**
@@ -139,8 +145,17 @@ public final class Tensor {
             throw new ShapeException("backward: seed " + seed.dataType() + Shapes.str(seed.shape())
                     + " does not match tensor " + data.dataType() + Shapes.str(data.shape()));
         }
+        startBackward();
         // A copy: the caller keeps its array, the graph may hand the seed on to a leaf's grad.
-        run(seed.dup());
+        run(Kernels.copy(seed));
+    }
+
+    /** Tells a recording compiled step that what follows (the seed first) is the backward. */
+    private static void startBackward() {
+        Capture capture = Capture.active();
+        if (capture != null) {
+            capture.startBackward();
+        }
     }
 
     /** {@code seed} is owned by this pass: it may become a leaf's grad as it is. */
@@ -149,6 +164,7 @@ public final class Tensor {
             throw new DendriteException("backward: this tensor does not require a gradient (no input of the "
                     + "computation required one, or it ran with GradMode off)");
         }
+        Capture capture = Capture.active();
         if (node == null) {
             accumulate(seed);
             return;
@@ -173,10 +189,17 @@ public final class Tensor {
             }
             for (int i = 0; i < gOut.length; i++) {
                 if (gOut[i] == null) {
-                    gOut[i] = Nd4j.zeros(n.outputTypes[i], n.outputShapes[i]);
+                    gOut[i] = Kernels.full(n.outputTypes[i], 0, n.outputShapes[i]);
                 }
             }
-            INDArray[] gIn = f.backward(gOut);
+            INDArray[] gIn;
+            if (capture == null) {
+                gIn = f.backward(gOut);
+            } else {
+                int recorded = capture.beginBackward(f, gOut);
+                gIn = f.backward(gOut);
+                capture.endBackward(recorded, gIn);
+            }
             for (int i = 0; i < inputs.length; i++) {
                 Tensor in = inputs[i];
                 if (!in.requiresGrad || gIn[i] == null) {
@@ -188,7 +211,7 @@ public final class Tensor {
                 } else {
                     INDArray[] slot = grads.computeIfAbsent(in.node, x -> new INDArray[x.outputShapes.length]);
                     int j = in.outputIndex;
-                    slot[j] = slot[j] == null ? gIn[i] : slot[j].add(gIn[i]);
+                    slot[j] = slot[j] == null ? gIn[i] : Kernels.sum(slot[j], gIn[i]);
                 }
             }
         }
@@ -203,7 +226,7 @@ public final class Tensor {
 
     /** Never in place: a stored gradient may alias an array another branch of the graph still uses. */
     private void accumulate(INDArray g) {
-        grad = grad == null ? g : grad.add(g);
+        grad = grad == null ? g : Kernels.sum(grad, g);
     }
 
     /** Nodes reachable from {@code root}, each after every node that feeds it. */
