@@ -5,7 +5,6 @@ import dev.dendrite.tensor.Kernels;
 import dev.dendrite.tensor.ShapeException;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.conditions.Conditions;
@@ -21,7 +20,7 @@ final class Activations {
         }
 
         INDArray apply(INDArray x) {
-            return Transforms.exp(x, true);
+            return Arr.fn("exp", x);
         }
 
         INDArray derivative() {
@@ -39,11 +38,11 @@ final class Activations {
         }
 
         INDArray apply(INDArray x) {
-            return Transforms.log(x, true);
+            return Arr.fn("log", x);
         }
 
         INDArray derivative() {
-            return Transforms.pow(x, -1, true);
+            return Arr.fn("reciprocal", x);
         }
 
         String onnxOp() {
@@ -57,7 +56,7 @@ final class Activations {
         }
 
         INDArray apply(INDArray x) {
-            return Transforms.sqrt(x, true);
+            return Arr.fn("sqrt", x);
         }
 
         /** 1/(2√x), and 0 at x = 0 where the slope is infinite (see {@code Binary.Pow}'s gradient). */
@@ -78,11 +77,11 @@ final class Activations {
         }
 
         INDArray apply(INDArray x) {
-            return Transforms.abs(x, true);
+            return Arr.fn("abs", x);
         }
 
         INDArray derivative() {
-            return Transforms.sign(x, true);
+            return Arr.fn("sign", x);
         }
 
         String onnxOp() {
@@ -96,11 +95,12 @@ final class Activations {
         }
 
         INDArray apply(INDArray x) {
-            return x.neg();
+            return Arr.fn("neg", x);
         }
 
-        INDArray derivative() {
-            return Nd4j.valueArrayOf(x.shape(), -1.0, x.dataType());
+        @Override
+        INDArray gradient(INDArray g) {
+            return Arr.fn("neg", g);
         }
 
         String onnxOp() {
@@ -114,11 +114,12 @@ final class Activations {
         }
 
         INDArray apply(INDArray x) {
-            return Transforms.cos(x, true);
+            return Arr.fn("cos", x);
         }
 
         INDArray derivative() {
-            return Transforms.sin(x, true).negi();
+            INDArray d = Arr.fn("sin", x);
+            return Kernels.transform("neg", d, d);
         }
 
         String onnxOp() {
@@ -132,11 +133,11 @@ final class Activations {
         }
 
         INDArray apply(INDArray x) {
-            return Transforms.sin(x, true);
+            return Arr.fn("sin", x);
         }
 
         INDArray derivative() {
-            return Transforms.cos(x, true);
+            return Arr.fn("cos", x);
         }
 
         String onnxOp() {
@@ -150,11 +151,13 @@ final class Activations {
         }
 
         INDArray apply(INDArray x) {
-            return Transforms.tanh(x, true);
+            return Arr.op("tanh", x);
         }
 
-        INDArray derivative() {
-            return y.mul(y).rsubi(1.0);
+        /** One native pass: g·(1 − tanh²x). */
+        @Override
+        INDArray gradient(INDArray g) {
+            return Arr.bp("tanh_bp", x, g);
         }
 
         String onnxOp() {
@@ -168,11 +171,13 @@ final class Activations {
         }
 
         INDArray apply(INDArray x) {
-            return Transforms.sigmoid(x, true);
+            return Arr.op("sigmoid", x);
         }
 
-        INDArray derivative() {
-            return y.rsub(1.0).muli(y);
+        /** One native pass: g·σ(x)(1 − σ(x)). */
+        @Override
+        INDArray gradient(INDArray g) {
+            return Arr.bp("sigmoid_bp", x, g);
         }
 
         String onnxOp() {
@@ -186,11 +191,7 @@ final class Activations {
         }
 
         INDArray apply(INDArray x) {
-            return Transforms.relu(x, true);
-        }
-
-        INDArray derivative() {
-            return Arr.mask(x.gt(0.0), x.dataType());
+            return Arr.op("relu", x, 0.0);
         }
 
         /** One native pass (g where x > 0, else 0) instead of compare, cast and multiply: three arrays fewer. */
@@ -212,13 +213,21 @@ final class Activations {
             this.alpha = alpha;
         }
 
+        /**
+         * relu(x) + α·min(x, 0). Not libnd4j's lrelu, which rounds α to float32 (α = 0.1 gives
+         * −0.2000000030 for x = −2 in float64).
+         */
         INDArray apply(INDArray x) {
-            return Transforms.leakyRelu(x, alpha, true);
+            INDArray negative = Kernels.scalar("min", Kernels.empty(x.dataType(), x.shape()), x, 0.0);
+            return Kernels.axpy(negative, alpha, negative, Arr.op("relu", x, 0.0));
         }
 
-        INDArray derivative() {
-            // 1 where x > 0, alpha elsewhere
-            return Arr.mask(x.gt(0.0), x.dataType()).muli(1.0 - alpha).addi(alpha);
+        /** g where x > 0, αg elsewhere: α·g + (1 − α)·relu_bp(x, g). */
+        @Override
+        INDArray gradient(INDArray g) {
+            INDArray passed = Kernels.exec("relu_bp", Kernels.empty(g.dataType(), g.shape()), x, g);
+            Kernels.scalar("mul", passed, passed, 1 - alpha);
+            return Kernels.axpy(passed, alpha, g, passed);
         }
 
         String onnxOp() {
@@ -240,15 +249,13 @@ final class Activations {
         }
 
         INDArray apply(INDArray x) {
-            INDArray out = Kernels.empty(x.dataType(), x.shape());
-            Kernels.exec("elu", new INDArray[] {x}, new INDArray[] {out}, null, new double[] {alpha}, null);
-            return out;
+            return Arr.op("elu", x, alpha);
         }
 
-        INDArray derivative() {
-            // 1 for x > 0, alpha·e^x = y + alpha otherwise
-            INDArray pos = Arr.mask(x.gt(0.0), x.dataType());
-            return pos.rsub(1.0).muli(y.add(alpha)).addi(pos);
+        /** One native pass: g for x > 0, g·α·eˣ otherwise. */
+        @Override
+        INDArray gradient(INDArray g) {
+            return Arr.bp("elu_bp", x, g, alpha);
         }
 
         String onnxOp() {
@@ -270,17 +277,14 @@ final class Activations {
             super("selu");
         }
 
+        /** libnd4j's selu uses these same constants. */
         INDArray apply(INDArray x) {
-            INDArray pos = Arr.mask(x.gt(0.0), x.dataType());
-            // e^min(x, 0): e^x of a large positive x is inf, and inf·0 below would be NaN.
-            INDArray neg = Transforms.exp(Transforms.min(x, 0.0, true), false).subi(1.0).muli(ALPHA);
-            // λ·(x if x > 0 else α(e^x − 1))
-            return x.mul(pos).addi(neg.muli(pos.rsub(1.0))).muli(LAMBDA);
+            return Arr.op("selu", x);
         }
 
-        INDArray derivative() {
-            INDArray pos = Arr.mask(x.gt(0.0), x.dataType());
-            return pos.rsub(1.0).muli(y.add(LAMBDA * ALPHA)).addi(pos.mul(LAMBDA));
+        @Override
+        INDArray gradient(INDArray g) {
+            return Arr.bp("selu_bp", x, g);
         }
 
         String onnxOp() {
@@ -304,16 +308,18 @@ final class Activations {
         }
 
         INDArray apply(INDArray x) {
-            INDArray e = Kernels.empty(x.dataType(), x.shape());
-            Nd4j.getExecutioner().exec(new Erf(x.mul(INV_SQRT2), e));
-            cdf = e.addi(1.0).muli(0.5);
-            return x.mul(cdf);
+            INDArray e = Arr.scale(x, INV_SQRT2);
+            Kernels.transform("erf", e, e);
+            // Φ(x) = (1 + erf(x/√2))/2
+            cdf = Arr.scale(Arr.plus(e, 1.0), 0.5);
+            return Arr.mul(x, cdf);
         }
 
         INDArray derivative() {
-            // Φ(x) + x·φ(x)
-            INDArray pdf = Transforms.exp(x.mul(x).muli(-0.5), false).muli(INV_SQRT_2PI);
-            return pdf.muli(x).addi(cdf);
+            // Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π)
+            INDArray pdf = Arr.scale(Arr.mul(x, x), -0.5);
+            Kernels.transform("exp", pdf, pdf);
+            return Arr.add(Arr.mul(Arr.scale(pdf, INV_SQRT_2PI), x), cdf);
         }
 
         String onnxOp() {
@@ -382,12 +388,12 @@ final class Activations {
         }
 
         INDArray apply(INDArray x) {
-            return x.div(Transforms.abs(x, true).addi(1.0));
+            return Arr.op("softsign", x);
         }
 
-        INDArray derivative() {
-            INDArray d = Transforms.abs(x, true).addi(1.0);
-            return d.muli(d).rdivi(1.0);
+        @Override
+        INDArray gradient(INDArray g) {
+            return Arr.bp("softsign_bp", x, g);
         }
 
         String onnxOp() {

@@ -33,6 +33,65 @@ final class Arr {
         return Kernels.exec(kernel, out, a, b);
     }
 
+    /** x·c for a number c. */
+    static INDArray scale(INDArray x, double c) {
+        return Kernels.scalar("mul", Kernels.empty(x.dataType(), x.shape()), x, c);
+    }
+
+    /** x + c for a number c. */
+    static INDArray plus(INDArray x, double c) {
+        return Kernels.scalar("add", Kernels.empty(x.dataType(), x.shape()), x, c);
+    }
+
+    /** c − x for a number c. */
+    static INDArray rsub(INDArray x, double c) {
+        return Kernels.scalar("rsub", Kernels.empty(x.dataType(), x.shape()), x, c);
+    }
+
+    /** Σ over {@code axes} with the reduced dims kept as 1 (so it broadcasts against x), one native call. */
+    static INDArray sumKept(INDArray x, int... axes) {
+        return reduceKept("reduce_sum", x, axes);
+    }
+
+    static INDArray meanKept(INDArray x, int... axes) {
+        return reduceKept("reduce_mean", x, axes);
+    }
+
+    private static INDArray reduceKept(String kernel, INDArray x, int[] axes) {
+        long[] shape = x.shape().clone();
+        long[] ax = new long[axes.length];
+        for (int i = 0; i < axes.length; i++) {
+            shape[axes[i]] = 1;
+            ax[i] = axes[i];
+        }
+        INDArray out = Kernels.empty(x.dataType(), shape);
+        Kernels.exec(kernel, new INDArray[] {x}, new INDArray[] {out}, ax, null, new boolean[] {true});
+        return out;
+    }
+
+    /** One of libnd4j's legacy elementwise functions ({@link Kernels#transform}) into a new array. */
+    static INDArray fn(String name, INDArray x) {
+        return Kernels.transform(name, Kernels.empty(x.dataType(), x.shape()), x);
+    }
+
+    /** A custom elementwise op with number arguments (e.g. {@code tanh}, {@code lrelu} α) into a new array. */
+    static INDArray op(String name, INDArray x, double... tArgs) {
+        INDArray out = Kernels.empty(x.dataType(), x.shape());
+        if (out.length() > 0) {
+            Kernels.exec(name, new INDArray[] {x}, new INDArray[] {out}, null, tArgs, null);
+        }
+        return out;
+    }
+
+    /** A custom op's backward, {@code name(x, g)} (e.g. {@code tanh_bp}), into a new array shaped like g. */
+    static INDArray bp(String name, INDArray x, INDArray g, double... tArgs) {
+        INDArray out = Kernels.empty(g.dataType(), g.shape());
+        if (out.length() > 0) {
+            Kernels.exec(name, new INDArray[] {x, g}, new INDArray[] {out}, null, tArgs, null);
+        }
+        return out;
+    }
+
     /** A broadcasting comparison ("equals", "greater", ...) into a BOOL array. */
     static INDArray compare(String kernel, INDArray a, INDArray b) {
         INDArray out = Kernels.empty(DataType.BOOL, Shapes.broadcast(kernel, a.shape(), b.shape()));

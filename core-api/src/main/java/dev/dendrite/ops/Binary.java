@@ -88,7 +88,7 @@ abstract class Binary extends Function {
 
         @Override
         INDArray gradB(INDArray g) {
-            return g.neg();
+            return Arr.fn("neg", g);
         }
     }
 
@@ -121,7 +121,8 @@ abstract class Binary extends Function {
         @Override
         INDArray gradB(INDArray g) {
             // d(a/b)/db = -a/b^2 = -y/b
-            return Arr.div(Arr.mul(g, y), b).negi();
+            INDArray r = Arr.div(Arr.mul(g, y), b);
+            return Kernels.transform("neg", r, r);
         }
     }
 

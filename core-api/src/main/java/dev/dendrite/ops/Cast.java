@@ -3,6 +3,7 @@ package dev.dendrite.ops;
 import dev.dendrite.onnx.OnnxBuilder;
 import dev.dendrite.onnx.OnnxTypes;
 import dev.dendrite.tensor.Function;
+import dev.dendrite.tensor.Kernels;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,12 +25,13 @@ final class Cast extends Function {
     @Override
     protected INDArray[] forward(INDArray[] in) {
         from = in[0].dataType();
-        return new INDArray[] {from == to ? in[0].dup() : in[0].castTo(to)};
+        return new INDArray[] {from == to ? Kernels.copy(in[0]) : Kernels.cast(Kernels.empty(to, in[0].shape()), in[0])};
     }
 
     @Override
     protected INDArray[] backward(INDArray[] g) {
-        return new INDArray[] {needsGrad(0) && from.isFPType() ? g[0].castTo(from) : null};
+        return new INDArray[] {needsGrad(0) && from.isFPType()
+                ? Kernels.cast(Kernels.empty(from, g[0].shape()), g[0]) : null};
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.dendrite.ops;
 
 import dev.dendrite.onnx.OnnxBuilder;
 import dev.dendrite.tensor.Function;
+import dev.dendrite.tensor.Kernels;
 import dev.dendrite.tensor.ShapeException;
 import dev.dendrite.tensor.Shapes;
 import java.util.Map;
@@ -46,7 +47,14 @@ final class Concat extends Function {
             }
             sizes[i] = s[axis];
         }
-        return new INDArray[] {in.length == 1 ? in[0].dup() : Nd4j.concat(axis, in)};
+        if (in.length == 1) {
+            return new INDArray[] {Kernels.copy(in[0])};
+        }
+        long[] shape = first.clone();
+        shape[axis] = java.util.Arrays.stream(sizes).sum();
+        INDArray out = Kernels.empty(in[0].dataType(), shape);
+        Kernels.exec("concat", in, new INDArray[] {out}, new long[] {axis}, null, null);
+        return new INDArray[] {out};
     }
 
     @Override
@@ -68,7 +76,7 @@ final class Concat extends Function {
         for (int d = 0; d < idx.length; d++) {
             idx[d] = d == axis ? NDArrayIndex.interval(start, end) : NDArrayIndex.all();
         }
-        return g.get(idx).dup('c');
+        return Kernels.copy(g.get(idx));
     }
 
     @Override

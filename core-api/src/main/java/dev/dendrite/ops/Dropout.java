@@ -2,12 +2,10 @@ package dev.dendrite.ops;
 
 import dev.dendrite.onnx.OnnxBuilder;
 import dev.dendrite.tensor.Function;
+import dev.dendrite.tensor.Kernels;
 import dev.dendrite.tensor.ShapeException;
 import dev.dendrite.tensor.Shapes;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
-import org.nd4j.linalg.api.rng.Random;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Inverted dropout: zeroes each element with probability p and scales the rest by 1/(1−p), so eval
@@ -34,19 +32,15 @@ final class Dropout extends Function {
     @Override
     protected INDArray[] forward(INDArray[] in) {
         Shapes.requireFloating("dropout", in[0]);
-        INDArray mask = Nd4j.createUninitialized(in[0].dataType(), in[0].shape());
-        try (Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed)) {
-            Nd4j.getExecutioner().exec(new BernoulliDistribution(mask, 1.0 - p), rng);
-        } catch (Exception e) {
-            throw new IllegalStateException("dropout: could not release the native random generator", e);
-        }
-        scaledMask = mask.muli(1.0 / (1.0 - p));
-        return new INDArray[] {in[0].mul(scaledMask)};
+        INDArray x = in[0];
+        scaledMask = Kernels.dropoutMask(x.dataType(), x.shape(), p, seed);
+        return new INDArray[] {Kernels.exec("multiply", Kernels.empty(x.dataType(), x.shape()), x, scaledMask)};
     }
 
     @Override
     protected INDArray[] backward(INDArray[] g) {
-        return new INDArray[] {needsGrad(0) ? g[0].mul(scaledMask) : null};
+        return new INDArray[] {needsGrad(0)
+                ? Kernels.exec("multiply", Kernels.empty(g[0].dataType(), g[0].shape()), g[0], scaledMask) : null};
     }
 
     /** Export describes inference, where inverted dropout is the identity. */

@@ -277,6 +277,27 @@ public final class F {
     // ---- regularisation and normalisation ----
 
     /** Inverted dropout with a mask drawn from {@code seed}; in eval mode call nothing (it is the identity). */
+    /**
+     * Per-row cross-entropy of logits [M, C] against int64 class ids [M], with label smoothing ε: the fused
+     * log-softmax and negative log-likelihood, whose gradient is (softmax − q)·g. Ids outside [0, C) fail.
+     */
+    public static Tensor crossEntropy(Tensor logits, Tensor ids, double labelSmoothing) {
+        return new ClassNll(true, labelSmoothing).apply1(logits, ids);
+    }
+
+    /** Per-row negative log-likelihood of log-probabilities [M, C] at int64 class ids [M]. */
+    public static Tensor nll(Tensor logProbs, Tensor ids) {
+        return new ClassNll(false, 0).apply1(logProbs, ids);
+    }
+
+    /**
+     * Standard normal noise shaped like {@code like}, from a native generator seeded with {@code seed} (draw it
+     * from the run's stream: {@code rng.nextLong()}). No gradient flows into {@code like}.
+     */
+    public static Tensor randomNormal(Tensor like, long seed) {
+        return new RandomNormal(seed).apply1(like);
+    }
+
     public static Tensor dropout(Tensor x, double p, long seed) {
         return new Dropout(p, seed).apply1(x);
     }

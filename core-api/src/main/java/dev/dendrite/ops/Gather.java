@@ -30,13 +30,18 @@ final class Gather extends Function {
     }
 
     @Override
+    protected void check(INDArray[] in) {
+        Shapes.requireMinRank("gather", in[0], 1);
+        Shapes.requireIntegral("gather", in[1]);
+        checkRange("gather", in[1], in[0].shape(), Shapes.axis("gather", requestedAxis, in[0].shape()));
+    }
+
+    @Override
     protected INDArray[] forward(INDArray[] in) {
         INDArray x = in[0];
-        Shapes.requireMinRank("gather", x, 1);
-        Shapes.requireIntegral("gather", in[1]);
         xShape = x.shape();
         axis = Shapes.axis("gather", requestedAxis, xShape);
-        INDArray idx = normalise("gather", in[1], xShape, axis);
+        INDArray idx = normalise(in[1], xShape[axis]);
         flatIndices = idx.reshape(idx.length());
         long[] outShape = new long[x.rank() - 1 + idx.rank()];
         int j = 0;
@@ -62,23 +67,40 @@ final class Gather extends Function {
         return new INDArray[] {out};
     }
 
-    /** Indices as int64 in [0, n), checked in Java: libnd4j would read out of bounds instead of failing. */
-    static INDArray normalise(String op, INDArray indices, long[] shape, int axis) {
+    /**
+     * Fails unless every index is in [−n, n) for axis {@code axis} of {@code shape}: libnd4j would read out of
+     * bounds instead of failing. Two native reductions and two host reads.
+     */
+    static void checkRange(String op, INDArray indices, long[] shape, int axis) {
         long n = shape[axis];
-        INDArray idx = indices.castTo(DataType.INT64);
+        if (indices.length() == 0) {
+            return;
+        }
+        INDArray idx = indices.dataType() == DataType.INT64 ? indices
+                : Kernels.cast(Kernels.empty(DataType.INT64, indices.shape()), indices);
+        long lo = Kernels.exec("reduce_min", Kernels.empty(DataType.INT64), idx).getLong(0);
+        long hi = Kernels.exec("reduce_max", Kernels.empty(DataType.INT64), idx).getLong(0);
+        if (lo < -n || hi >= n) {
+            throw new ShapeException(op + ": index " + (lo < -n ? lo : hi) + " is out of range for axis " + axis
+                    + " of " + Shapes.str(shape) + " (valid: " + -n + " to " + (n - 1) + ")");
+        }
+    }
+
+    /**
+     * Indices as int64 in [0, n): negative ones count from the end. Branch-free (idx + n·[idx < 0]), so a
+     * compiled step that captured only non-negative indices still handles negative ones.
+     */
+    static INDArray normalise(INDArray indices, long n) {
+        INDArray idx = indices.dataType() == DataType.INT64 ? indices
+                : Kernels.cast(Kernels.empty(DataType.INT64, indices.shape()), indices);
         if (idx.length() == 0) {
             return idx;
         }
-        long min = idx.minNumber().longValue();
-        long max = idx.maxNumber().longValue();
-        if (min < -n || max >= n) {
-            throw new ShapeException(op + ": index " + (min < -n ? min : max) + " is out of range for axis " + axis
-                    + " of " + Shapes.str(shape) + " (valid: " + -n + " to " + (n - 1) + ")");
-        }
-        if (min < 0) {
-            idx = idx.add(idx.lt(0).castTo(DataType.INT64).muli(n));
-        }
-        return idx;
+        INDArray negative = Kernels.empty(DataType.BOOL, idx.shape());
+        Kernels.exec("less", negative, idx, Nd4j.scalar(DataType.INT64, 0L));
+        INDArray shift = Kernels.cast(Kernels.empty(DataType.INT64, idx.shape()), negative);
+        Kernels.exec("multiply", shift, shift, Nd4j.scalar(DataType.INT64, n));
+        return Kernels.exec("add", Kernels.empty(DataType.INT64, idx.shape()), idx, shift);
     }
 
     @Override
@@ -104,8 +126,8 @@ final class Gather extends Function {
             }
         }
         long rest = Shapes.numel(shape) / Math.max(1, shape[axis]);
-        INDArray rows = updates.reshape('c', uShape).permute(perm).dup('c').reshape('c', k, rest);
-        INDArray ref = Nd4j.zeros(updates.dataType(), shape[axis], rest);
+        INDArray rows = Kernels.copy(updates.reshape('c', uShape).permute(perm)).reshape('c', k, rest);
+        INDArray ref = Kernels.full(updates.dataType(), 0, shape[axis], rest);
         if (k > 0 && rest > 0) {
             // bArg 0 = lock: one thread. Without it libnd4j splits the indices between threads, and rows
             // with a repeated index (the common case in backward) race and lose updates.
@@ -120,7 +142,7 @@ final class Gather extends Function {
         for (int d = 0; d < r; d++) {
             inverse[perm[d]] = d;
         }
-        return ref.reshape('c', permuted).permute(inverse).dup('c');
+        return Kernels.copy(ref.reshape('c', permuted).permute(inverse));
     }
 
     @Override

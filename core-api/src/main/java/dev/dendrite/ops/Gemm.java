@@ -51,7 +51,7 @@ final class Gemm extends Function {
         }
         INDArray y = MatMul.mm(a, b, transA, transB);
         if (alpha != 1.0) {
-            y.muli(alpha);
+            Kernels.scalar("mul", y, y, alpha);
         }
         if (in.length > 2) {
             shapeC = in[2].shape();
@@ -61,14 +61,14 @@ final class Gemm extends Function {
                         + Shapes.str(y.shape()));
             }
             // In place: y is this call's own fresh product, so adding C into it saves an output array.
-            Kernels.exec("add", y, y, beta == 1.0 ? in[2] : in[2].mul(beta));
+            Kernels.exec("add", y, y, beta == 1.0 ? in[2] : Arr.scale(in[2], beta));
         }
         return new INDArray[] {y};
     }
 
     @Override
     protected INDArray[] backward(INDArray[] gs) {
-        INDArray g = alpha == 1.0 ? gs[0] : gs[0].mul(alpha);
+        INDArray g = alpha == 1.0 ? gs[0] : Arr.scale(gs[0], alpha);
         INDArray[] grads = new INDArray[shapeC == null ? 2 : 3];
         if (needsGrad(0)) {
             // Y = op(A)·op(B): d op(A) = G·op(B)ᵀ, and dA is its transpose when A was transposed.
@@ -79,7 +79,7 @@ final class Gemm extends Function {
         }
         if (shapeC != null && needsGrad(2)) {
             INDArray gc = Shapes.unbroadcast(gs[0], shapeC);
-            grads[2] = beta == 1.0 ? gc : gc.mul(beta);
+            grads[2] = beta == 1.0 ? gc : Arr.scale(gc, beta);
         }
         return grads;
     }

@@ -7,7 +7,6 @@ import dev.dendrite.tensor.Shapes;
 import java.util.Arrays;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Layer normalisation over the trailing axes from {@code axis} on (Ba et al. 2016; ONNX
@@ -52,10 +51,10 @@ final class LayerNorm extends Function {
         inputCount = in.length;
         normAxes = range(axis, x.rank());
         leadAxes = range(0, axis);
-        INDArray mean = x.mean(true, normAxes);
+        INDArray mean = Arr.meanKept(x, normAxes);
         INDArray centred = Arr.sub(x, mean);
-        INDArray var = centred.mul(centred).mean(true, normAxes);
-        rstd = Transforms.pow(var.addi(eps), -0.5, false);
+        INDArray var = Arr.meanKept(Arr.mul(centred, centred), normAxes);
+        rstd = Arr.binary("Pow", Arr.plus(var, eps), Arr.scalar(var.dataType(), -0.5));
         xhat = Arr.mul(centred, rstd);
         gamma = in[1];
         INDArray y = Arr.mul(xhat, gamma);
@@ -76,12 +75,12 @@ final class LayerNorm extends Function {
         INDArray[] grads = new INDArray[inputCount];
         if (needsGrad(0)) {
             INDArray dxhat = Arr.mul(g, gamma);
-            INDArray m1 = dxhat.mean(true, normAxes);
-            INDArray m2 = dxhat.mul(xhat).mean(true, normAxes);
+            INDArray m1 = Arr.meanKept(dxhat, normAxes);
+            INDArray m2 = Arr.meanKept(Arr.mul(dxhat, xhat), normAxes);
             grads[0] = Arr.mul(Arr.sub(Arr.sub(dxhat, m1), Arr.mul(xhat, m2)), rstd);
         }
         if (needsGrad(1)) {
-            grads[1] = sumLead(g.mul(xhat));
+            grads[1] = sumLead(Arr.mul(g, xhat));
         }
         if (inputCount > 2 && needsGrad(2)) {
             grads[2] = sumLead(g);
@@ -90,7 +89,7 @@ final class LayerNorm extends Function {
     }
 
     private INDArray sumLead(INDArray a) {
-        return leadAxes.length == 0 ? a : a.sum(false, leadAxes).reshape('c', gamma.shape());
+        return leadAxes.length == 0 ? a : Arr.sumKept(a, leadAxes).reshape('c', gamma.shape());
     }
 
     @Override

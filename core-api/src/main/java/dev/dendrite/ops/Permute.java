@@ -2,6 +2,7 @@ package dev.dendrite.ops;
 
 import dev.dendrite.onnx.OnnxBuilder;
 import dev.dendrite.tensor.Function;
+import dev.dendrite.tensor.Kernels;
 import dev.dendrite.tensor.ShapeException;
 import java.util.Arrays;
 import java.util.Map;
@@ -36,7 +37,7 @@ final class Permute extends Function {
             seen[p] = true;
         }
         // A contiguous copy: later kernels then never meet exotic strides.
-        return new INDArray[] {in[0].permute(perm).dup('c')};
+        return new INDArray[] {Kernels.copy(in[0].permute(perm))};
     }
 
     @Override
@@ -48,7 +49,7 @@ final class Permute extends Function {
         for (int i = 0; i < perm.length; i++) {
             inverse[perm[i]] = i;
         }
-        return new INDArray[] {g[0].permute(inverse).dup('c')};
+        return new INDArray[] {Kernels.copy(g[0].permute(inverse))};
     }
 
     @Override

@@ -181,7 +181,8 @@ abstract class Reduce extends Function {
         @Override
         INDArray gradient(INDArray gKept) {
             long n = x.length() / Math.max(1, gKept.length());
-            return broadcastToInput(gKept).muli(1.0 / n);
+            INDArray g = broadcastToInput(gKept);
+            return Kernels.scalar("mul", g, g, 1.0 / n);
         }
 
     }

@@ -6,7 +6,6 @@ import dev.dendrite.tensor.Kernels;
 import dev.dendrite.tensor.Shapes;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Softmax and log-softmax along one axis, on libnd4j's stable kernels. Backward from the output alone:
@@ -16,6 +15,7 @@ final class Softmax extends Function {
     private final int requestedAxis;
     private final boolean log;
     private int axis;
+    private INDArray x;
     private INDArray y;
 
     Softmax(int axis, boolean log) {
@@ -33,6 +33,7 @@ final class Softmax extends Function {
         Shapes.requireFloating(name(), in[0]);
         Shapes.requireMinRank(name(), in[0], 1);
         axis = Shapes.axis(name(), requestedAxis, in[0].shape());
+        x = in[0];
         y = Kernels.empty(in[0].dataType(), in[0].shape());
         Kernels.exec(log ? "log_softmax" : "softmax", y, new long[] {axis}, in[0]);
         return new INDArray[] {y};
@@ -43,12 +44,11 @@ final class Softmax extends Function {
         if (!needsGrad(0)) {
             return new INDArray[] {null};
         }
-        if (log) {
-            INDArray s = g[0].sum(true, axis);
-            return new INDArray[] {Arr.sub(g[0], Arr.mul(Transforms.exp(y, true), s))};
-        }
-        INDArray s = g[0].mul(y).sum(true, axis);
-        return new INDArray[] {Arr.sub(g[0], s).muli(y)};
+        // libnd4j's softmax_bp / log_softmax_bp recompute the forward from x: one native call.
+        INDArray dx = Kernels.empty(g[0].dataType(), g[0].shape());
+        Kernels.exec(log ? "log_softmax_bp" : "softmax_bp", new INDArray[] {x, g[0]}, new INDArray[] {dx},
+                new long[] {axis}, null, null);
+        return new INDArray[] {dx};
     }
 
     @Override

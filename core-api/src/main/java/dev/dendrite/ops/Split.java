@@ -2,12 +2,12 @@ package dev.dendrite.ops;
 
 import dev.dendrite.onnx.OnnxBuilder;
 import dev.dendrite.tensor.Function;
+import dev.dendrite.tensor.Kernels;
 import dev.dendrite.tensor.ShapeException;
 import dev.dendrite.tensor.Shapes;
 import java.util.Arrays;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Splits along one axis into pieces of the given sizes; backward concatenates the gradients. */
 final class Split extends Function {
@@ -44,7 +44,7 @@ final class Split extends Function {
 
     @Override
     protected INDArray[] backward(INDArray[] g) {
-        return new INDArray[] {needsGrad(0) ? (g.length == 1 ? g[0] : Nd4j.concat(axis, g)) : null};
+        return new INDArray[] {needsGrad(0) ? (g.length == 1 ? g[0] : Kernels.concat(axis, g)) : null};
     }
 
     @Override

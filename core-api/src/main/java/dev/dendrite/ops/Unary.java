@@ -39,14 +39,16 @@ abstract class Unary extends Function {
 
     /** g·f'(x); an op with a fused native backward overrides this. */
     INDArray gradient(INDArray g) {
-        return g.mul(derivative());
+        return Arr.mul(g, derivative());
     }
 
     /** f(x) into a new array. */
     abstract INDArray apply(INDArray x);
 
-    /** f'(x), elementwise, in x's shape. */
-    abstract INDArray derivative();
+    /** f'(x), elementwise, in x's shape; ops that override {@link #gradient} with a fused kernel need none. */
+    INDArray derivative() {
+        throw new UnsupportedOperationException(name + ": override derivative() or gradient()");
+    }
 
     /** Most map to one ONNX op with optional attributes. */
     static void single(OnnxBuilder onnx, String op, String[] in, String[] out, Map<String, Object> attrs) {

@@ -22,6 +22,7 @@ public abstract class AbstractOptimizer implements Optimizer {
     private static final String PARAM_STEP = "/" + STEP;
     private final Map<String, Tensor> params;
     private final Map<String, INDArray> slots = new LinkedHashMap<>();
+    private final Map<String, INDArray> scratch = new HashMap<>();
     private final Map<String, Long> paramSteps = new HashMap<>();
     private double lr;
     private long steps;
@@ -79,6 +80,16 @@ public abstract class AbstractOptimizer implements Optimizer {
     protected final INDArray slot(String paramName, String slot, INDArray param, double initial) {
         return slots.computeIfAbsent(paramName + "/" + slot,
                 k -> Nd4j.valueArrayOf(param.shape(), initial, param.dataType()));
+    }
+
+    /**
+     * A working array shaped like {@code param}, kept between steps but not part of the state: an update rule
+     * writes its intermediates here (with the in-place {@link dev.dendrite.tensor.Kernels} ops), so a step
+     * allocates nothing. {@code k} tells several apart.
+     */
+    protected final INDArray scratch(String paramName, int k, INDArray param) {
+        return scratch.computeIfAbsent(paramName + "#" + k,
+                n -> Nd4j.createUninitialized(param.dataType(), param.shape()));
     }
 
     protected final boolean hasSlot(String paramName, String slot) {

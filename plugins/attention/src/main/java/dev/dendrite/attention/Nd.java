@@ -4,8 +4,6 @@ import dev.dendrite.tensor.Kernels;
 import dev.dendrite.tensor.Shapes;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
-import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** The native calls the attention primitive shares: batched matmul, broadcasting arithmetic, masks. */
@@ -45,13 +43,14 @@ final class Nd {
         return out;
     }
 
-    /** A bool mask (true = masked) as an additive float bias: 0 where allowed, −∞ where masked. */
+    /**
+     * A bool mask (true = masked) as an additive float bias: log(1 − mask), i.e. 0 where allowed and −∞ where
+     * masked, in three native calls (not 0·(−∞), which is NaN).
+     */
     static INDArray additive(INDArray bool, DataType type) {
-        INDArray bias = bool.castTo(type);
-        // 1 → −∞ by condition rather than multiplication: 0·(−∞) is NaN.
-        org.nd4j.linalg.indexing.BooleanIndexing.replaceWhere(bias, Double.NEGATIVE_INFINITY,
-                org.nd4j.linalg.indexing.conditions.Conditions.greaterThan(0.5));
-        return bias;
+        INDArray bias = Kernels.cast(Kernels.empty(type, bool.shape()), bool);
+        Kernels.scalar("rsub", bias, bias, 1.0);
+        return Kernels.transform("log", bias, bias);
     }
 
     /** The causal bias [Lq, Lk]: 0 for key j ≤ query i, −∞ above the diagonal (top-left aligned, as PyTorch). */
@@ -63,23 +62,4 @@ final class Nd {
         return additive(strict.castTo(DataType.BOOL), type);
     }
 
-    /** Inverted-dropout mask: Bernoulli(1 − p) / (1 − p), drawn from {@code seed}. */
-    static INDArray dropoutMask(DataType type, long[] shape, double p, long seed) {
-        INDArray mask = Nd4j.createUninitialized(type, shape);
-        try (Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed)) {
-            Nd4j.getExecutioner().exec(new BernoulliDistribution(mask, 1.0 - p), rng);
-        } catch (Exception e) {
-            throw new IllegalStateException("attention dropout: could not release the native random generator", e);
-        }
-        return mask.muli(1.0 / (1.0 - p));
-    }
-
-    /** Whether some row (last axis) of an additive bias is −∞ everywhere: a query that may attend to nothing. */
-    static boolean hasDeadRow(INDArray bias) {
-        if (bias.length() == 0) {
-            return false;
-        }
-        INDArray rowMax = bias.max(true, bias.rank() - 1);
-        return rowMax.minNumber().doubleValue() == Double.NEGATIVE_INFINITY;
-    }
 }

@@ -7,8 +7,6 @@ import dev.dendrite.tensor.Shapes;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.BooleanIndexing;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
  * Scaled dot-product attention (Vaswani et al. 2017) as one primitive:
@@ -45,7 +43,6 @@ final class ScaledDotProductAttention extends Function {
     private boolean useNative;
     private boolean hasMask;
     private boolean boolMask;
-    private boolean deadRows;
     private boolean empty;
     private DataType type;
     private long[] maskShape;
@@ -204,7 +201,7 @@ final class ScaledDotProductAttention extends Function {
 
     private INDArray[] fusedForward(INDArray mask) {
         INDArray s = Nd.mm(q, k, false, true);
-        s.muli(scale);
+        Kernels.scalar("mul", s, s, scale);
         INDArray bias = null;
         if (hasMask) {
             bias = boolMask ? Nd.additive(mask, type) : mask;
@@ -215,16 +212,17 @@ final class ScaledDotProductAttention extends Function {
         }
         if (bias != null) {
             Nd.inPlace("add", s, bias);
-            deadRows = Nd.hasDeadRow(bias);
         }
         Kernels.exec("softmax", s, new long[] {s.rank() - 1}, s);
-        if (deadRows) {
-            BooleanIndexing.replaceWhere(s, 0.0, Conditions.isNan());
+        if (bias != null) {
+            // A query whose every key is masked (a row of −∞) gets NaN from softmax: attend to nothing instead.
+            // Always, rather than after reading the mask on the host, so that a compiled step replays it.
+            Kernels.scalar("replace_nans", s, s, 0.0);
         }
         probs = s;
         dropped = probs;
         if (dropout > 0) {
-            dropMask = Nd.dropoutMask(type, s.shape(), dropout, seed);
+            dropMask = Kernels.dropoutMask(type, s.shape(), dropout, seed);
             dropped = Nd.binary("multiply", probs, dropMask);
         }
         INDArray y = Nd.mm(dropped, v, false, false);
@@ -273,10 +271,12 @@ final class ScaledDotProductAttention extends Function {
             }
         }
         if (needsGrad(0)) {
-            grads[0] = Nd.mm(ds, k, false, false).muli(scale);
+            grads[0] = Nd.mm(ds, k, false, false);
+            Kernels.scalar("mul", grads[0], grads[0], scale);
         }
         if (needsGrad(1)) {
-            grads[1] = Nd.mm(ds, q, true, false).muli(scale);
+            grads[1] = Nd.mm(ds, q, true, false);
+            Kernels.scalar("mul", grads[1], grads[1], scale);
         }
         return grads;
     }

@@ -53,19 +53,8 @@ public final class Losses {
 
         @Override
         Tensor compute(CrossEntropyConfig c, Tensor logits, Tensor target) {
-            double eps = c.labelSmoothing();
-            if (!(eps >= 0 && eps <= 1)) {
-                throw new ShapeException("cross_entropy: labelSmoothing must be in [0, 1], got " + eps);
-            }
             Tensor[] flat = Targets.classesLast(id(), logits, target);
-            Tensor logp = F.logSoftmax(flat[0], 1);
-            if (eps == 0) {
-                return c.reduction().reduce(F.neg(Targets.picked(logp, flat[1])));
-            }
-            long classes = flat[0].size(1);
-            Tensor q = Tensor.of(Targets.oneHot(flat[1].data(), classes, logits.dtype()).muli(1 - eps)
-                    .addi(eps / classes));
-            return c.reduction().reduce(F.neg(F.sum(F.mul(logp, q), false, 1)));
+            return c.reduction().reduce(F.crossEntropy(flat[0], flat[1], c.labelSmoothing()));
         }
     }
 
@@ -78,7 +67,7 @@ public final class Losses {
         @Override
         Tensor compute(Config c, Tensor logProbs, Tensor target) {
             Tensor[] flat = Targets.classesLast(id(), logProbs, target);
-            return c.reduction().reduce(F.neg(Targets.picked(flat[0], flat[1])));
+            return c.reduction().reduce(F.nll(flat[0], flat[1]));
         }
     }
 

@@ -1,10 +1,10 @@
 package dev.dendrite.basic.optim;
 
 import dev.dendrite.optim.AbstractOptimizer;
+import dev.dendrite.tensor.Kernels;
 import dev.dendrite.tensor.Tensor;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Adagrad (Duchi, Hazan &amp; Singer 2011, JMLR 12) exactly as PyTorch's {@code torch.optim.Adagrad}
@@ -37,11 +37,13 @@ public final class Adagrad extends AbstractOptimizer {
 
     @Override
     protected void update(String name, INDArray param, INDArray grad, long t) {
-        INDArray g = weightDecay != 0 ? param.mul(weightDecay).addi(grad) : grad;
+        INDArray g = weightDecay != 0 ? Kernels.axpy(scratch(name, 0, param), weightDecay, param, grad) : grad;
         double clr = learningRate() / (1 + (t - 1) * lrDecay);
         INDArray sum = slot(name, STATE_SUM, param, initialAccumulatorValue);
-        sum.addi(g.mul(g));
-        INDArray std = Transforms.sqrt(sum, true).addi(eps);
-        param.subi(g.div(std).muli(clr));
+        INDArray work = scratch(name, 1, param);
+        Kernels.exec("add", sum, sum, Kernels.exec("multiply", work, g, g));
+        INDArray std = Kernels.transform("sqrt", work, sum);
+        Kernels.scalar("add", std, std, eps);
+        Kernels.axpy(param, -clr, Kernels.exec("divide", std, g, std), param);
     }
 }

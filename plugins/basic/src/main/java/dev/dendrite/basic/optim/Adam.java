@@ -1,6 +1,7 @@
 package dev.dendrite.basic.optim;
 
 import dev.dendrite.optim.AbstractOptimizer;
+import dev.dendrite.tensor.Kernels;
 import dev.dendrite.tensor.Tensor;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -40,14 +41,14 @@ public final class Adam extends AbstractOptimizer {
         double lr = learningRate();
         INDArray g = grad;
         if (weightDecay != 0 && decoupled) {
-            param.muli(1 - lr * weightDecay);
+            Kernels.scalar("mul", param, param, 1 - lr * weightDecay);
         } else if (weightDecay != 0) {
-            g = param.mul(weightDecay).addi(grad);
+            g = Kernels.axpy(scratch(name, 2, param), weightDecay, param, grad);
         }
         AdamRule.apply(param, g,
                 slot(name, AdamRule.EXP_AVG, param),
                 slot(name, AdamRule.EXP_AVG_SQ, param),
                 amsgrad ? slot(name, AdamRule.MAX_EXP_AVG_SQ, param) : null,
-                lr, beta1, beta2, eps, t);
+                scratch(name, 0, param), scratch(name, 1, param), lr, beta1, beta2, eps, t);
     }
 }

@@ -1,7 +1,7 @@
 package dev.dendrite.basic.optim;
 
+import dev.dendrite.tensor.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The moment update and bias-corrected step shared by Adam and AdamW ({@link Adam}), written in the
@@ -36,20 +36,27 @@ final class AdamRule {
 
     /**
      * Updates the moments {@code m}, {@code v} (and {@code vMax} when not null) and then {@code param},
-     * all in place. {@code g} is only read.
+     * all in place with single native calls; {@code g} is only read, {@code work1} and {@code work2} are
+     * scratch arrays of the parameter's shape.
      */
-    static void apply(INDArray param, INDArray g, INDArray m, INDArray v, INDArray vMax, double lr, double beta1,
-            double beta2, double eps, long t) {
-        m.muli(beta1).addi(g.mul(1 - beta1));
-        v.muli(beta2).addi(g.mul(g).muli(1 - beta2));
+    static void apply(INDArray param, INDArray g, INDArray m, INDArray v, INDArray vMax, INDArray work1,
+            INDArray work2, double lr, double beta1, double beta2, double eps, long t) {
+        Kernels.scalar("mul", m, m, beta1);
+        Kernels.axpy(m, 1 - beta1, g, m);
+        INDArray g2 = Kernels.exec("multiply", work1, g, g);
+        Kernels.scalar("mul", v, v, beta2);
+        Kernels.axpy(v, 1 - beta2, g2, v);
         INDArray second = v;
         if (vMax != null) {
-            Transforms.max(vMax, v, false); // in place into vMax
+            Kernels.exec("maximum", vMax, vMax, v);
             second = vMax;
         }
         double biasCorrection1 = 1 - Math.pow(beta1, t);
         double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
-        INDArray denom = Transforms.sqrt(second, true).divi(biasCorrection2Sqrt).addi(eps);
-        param.subi(m.div(denom).muli(lr / biasCorrection1));
+        INDArray denom = Kernels.transform("sqrt", work1, second);
+        Kernels.scalar("div", denom, denom, biasCorrection2Sqrt);
+        Kernels.scalar("add", denom, denom, eps);
+        INDArray step = Kernels.exec("divide", work2, m, denom);
+        Kernels.axpy(param, -lr / biasCorrection1, step, param);
     }
 }

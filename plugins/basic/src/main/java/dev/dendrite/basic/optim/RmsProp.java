@@ -1,10 +1,10 @@
 package dev.dendrite.basic.optim;
 
 import dev.dendrite.optim.AbstractOptimizer;
+import dev.dendrite.tensor.Kernels;
 import dev.dendrite.tensor.Tensor;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * RMSprop (Hinton, Coursera lecture 6e; centered variant from Graves 2013, arXiv:1308.0850) exactly as
@@ -43,25 +43,31 @@ public final class RmsProp extends AbstractOptimizer {
 
     @Override
     protected void update(String name, INDArray param, INDArray grad, long t) {
-        INDArray g = weightDecay != 0 ? param.mul(weightDecay).addi(grad) : grad;
+        INDArray g = weightDecay != 0 ? Kernels.axpy(scratch(name, 0, param), weightDecay, param, grad) : grad;
         INDArray squareAvg = slot(name, SQUARE_AVG, param);
-        squareAvg.muli(alpha).addi(g.mul(g).muli(1 - alpha));
+        INDArray work = scratch(name, 1, param);
+        Kernels.scalar("mul", squareAvg, squareAvg, alpha);
+        Kernels.axpy(squareAvg, 1 - alpha, Kernels.exec("multiply", work, g, g), squareAvg);
         INDArray avg;
         if (centered) {
             INDArray gradAvg = slot(name, GRAD_AVG, param);
-            gradAvg.muli(alpha).addi(g.mul(1 - alpha));
-            avg = Transforms.sqrt(squareAvg.sub(gradAvg.mul(gradAvg)), false);
+            Kernels.scalar("mul", gradAvg, gradAvg, alpha);
+            Kernels.axpy(gradAvg, 1 - alpha, g, gradAvg);
+            avg = Kernels.exec("multiply", work, gradAvg, gradAvg);
+            Kernels.exec("subtract", avg, squareAvg, avg);
+            Kernels.transform("sqrt", avg, avg);
         } else {
-            avg = Transforms.sqrt(squareAvg, true);
+            avg = Kernels.transform("sqrt", work, squareAvg);
         }
-        avg.addi(eps);
+        Kernels.scalar("add", avg, avg, eps);
+        INDArray step = Kernels.exec("divide", avg, g, avg);
         double lr = learningRate();
         if (momentum > 0) {
             INDArray buf = slot(name, MOMENTUM_BUFFER, param);
-            buf.muli(momentum).addi(g.div(avg));
-            param.subi(buf.mul(lr));
+            Kernels.axpy(buf, momentum, buf, step);
+            Kernels.axpy(param, -lr, buf, param);
         } else {
-            param.subi(g.div(avg).muli(lr));
+            Kernels.axpy(param, -lr, step, param);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.dendrite.basic.optim;
 
 import dev.dendrite.optim.AbstractOptimizer;
+import dev.dendrite.tensor.Kernels;
 import dev.dendrite.tensor.Tensor;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -39,19 +40,24 @@ public final class Sgd extends AbstractOptimizer {
 
     @Override
     protected void update(String name, INDArray param, INDArray grad, long t) {
-        // Never modify grad in place: it is the parameter's accumulated gradient, owned by the Tensor.
-        INDArray g = weightDecay != 0 ? param.mul(weightDecay).addi(grad) : grad;
+        // In place with single native calls: grad is only read (the Tensor owns it); nothing is allocated.
+        INDArray g = grad;
+        if (weightDecay != 0) {
+            g = Kernels.axpy(scratch(name, 0, param), weightDecay, param, grad);
+        }
         if (momentum != 0) {
             boolean first = !hasSlot(name, MOMENTUM_BUFFER);
             INDArray buf = slot(name, MOMENTUM_BUFFER, param);
             if (first) {
-                buf.assign(g);
+                Kernels.assign(buf, g);
+            } else if (dampening == 0) {
+                Kernels.axpy(buf, momentum, buf, g);
             } else {
-                // PyTorch's default dampening is 0: skip the scaled copy of g (an allocation per parameter).
-                buf.muli(momentum).addi(dampening == 0 ? g : g.mul(1 - dampening));
+                Kernels.scalar("mul", buf, buf, momentum);
+                Kernels.axpy(buf, 1 - dampening, g, buf);
             }
-            g = nesterov ? buf.mul(momentum).addi(g) : buf;
+            g = nesterov ? Kernels.axpy(scratch(name, 1, param), momentum, buf, g) : buf;
         }
-        param.subi(g.mul(learningRate()));
+        Kernels.axpy(param, -learningRate(), g, param);
     }
 }

@@ -9,15 +9,14 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Batch normalisation over axis 1 of [N, C, ...] (Ioffe and Szegedy 2015): y = (x − μ)/√(σ² + ε)·γ + β.
  * Inputs: x, running mean [C], running variance [C], and γ, β [C] when affine.
  *
  * <p>Forward is libnd4j's {@code batchnorm}. Training mode normalises with the batch's statistics (biased
- * variance), which {@link #batchMean()} and {@link #batchVariance()} hand over for the running averages, and
- * backward runs through them: dx = (dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂))/√(σ² + ε) with dx̂ = g·γ. libnd4j's
+ * variance), moves the running statistics (inputs 1 and 2) towards them in place, and backward runs through
+ * them: dx = (dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂))/√(σ² + ε) with dx̂ = g·γ. libnd4j's
  * {@code batchnorm_bp} computes this too, but in float64 it is off by ~1e-9 (absolute), which fails a 1e-6
  * finite-difference check on small gradients; so it is written out here with native array ops. Evaluation
  * mode normalises with the running statistics, constants, so the map is affine: dx = g·γ/√(σ² + ε). In both,
@@ -39,7 +38,7 @@ final class BatchNorm extends Function {
     private INDArray beta;
     private long[] iArgs;
 
-    /** @param momentum PyTorch's: running = (1 − m)·running + m·batch; only written into the ONNX node here */
+    /** @param momentum PyTorch's: running = (1 − m)·running + m·batch, applied to inputs 1 and 2 when training */
     BatchNorm(boolean training, double eps, double momentum) {
         if (!(eps > 0) || !(momentum >= 0 && momentum <= 1)) {
             throw new ShapeException("batch_norm: eps must be > 0 and momentum in [0, 1], got eps " + eps + ", momentum "
@@ -83,7 +82,7 @@ final class BatchNorm extends Function {
                 throw new ShapeException(op + ": expected more than 1 value per channel when training, got input "
                         + Shapes.str(x.shape()));
             }
-            return new INDArray[] {Nd4j.zeros(type, x.shape())};
+            return new INDArray[] {Kernels.full(type, 0, x.shape())};
         }
         if (training) {
             long count = x.length() / channels;
@@ -93,6 +92,12 @@ final class BatchNorm extends Function {
             }
             mean = Native.reducePerChannel("reduce_mean", x);
             var = Native.reducePerChannel("reduce_variance", x);
+            // The running statistics (inputs 1 and 2, the layer's buffers) move in place, as PyTorch's do:
+            // running = (1 − m)·running + m·batch, with the variance unbiased. Here, so a compiled step replays it.
+            Kernels.scalar("mul", in[1], in[1], 1 - momentum);
+            Kernels.axpy(in[1], momentum, mean, in[1]);
+            Kernels.scalar("mul", in[2], in[2], 1 - momentum);
+            Kernels.axpy(in[2], momentum * count / (count - 1.0), var, in[2]);
         } else {
             mean = in[1];
             var = in[2];
@@ -105,16 +110,6 @@ final class BatchNorm extends Function {
     }
 
 
-    /** The batch mean [C] of the last training-mode forward (null in evaluation mode). */
-    INDArray batchMean() {
-        return training ? mean : null;
-    }
-
-    /** The batch's biased variance [C] of the last training-mode forward (null in evaluation mode). */
-    INDArray batchVariance() {
-        return training ? var : null;
-    }
-
     @Override
     protected INDArray[] backward(INDArray[] gradOut) {
         INDArray g = gradOut[0];
@@ -123,16 +118,17 @@ final class BatchNorm extends Function {
         boolean needAffine = affine && (needsGrad(3) || needsGrad(4));
         if (x.length() == 0 || !(needX || needAffine)) {
             if (x.length() == 0) {
-                grads[0] = needX ? Nd4j.zeros(g.dataType(), x.shape()) : null;
+                grads[0] = needX ? Kernels.full(g.dataType(), 0, x.shape()) : null;
                 if (affine) {
-                    grads[3] = needsGrad(3) ? Nd4j.zeros(g.dataType(), channels) : null;
-                    grads[4] = needsGrad(4) ? Nd4j.zeros(g.dataType(), channels) : null;
+                    grads[3] = needsGrad(3) ? Kernels.full(g.dataType(), 0, channels) : null;
+                    grads[4] = needsGrad(4) ? Kernels.full(g.dataType(), 0, channels) : null;
                 }
             }
             return grads;
         }
         int rank = x.rank();
-        INDArray rstd = Native.perChannel(Transforms.pow(var.add(eps), -0.5, false), rank);
+        INDArray shifted = Kernels.scalar("add", Kernels.empty(var.dataType(), var.shape()), var, eps);
+        INDArray rstd = Native.perChannel(Native.binary("Pow", shifted, Nd4j.scalar(var.dataType(), -0.5)), rank);
         INDArray xhat = null;
         if (training || (affine && needsGrad(3))) {
             xhat = Native.binary("multiply", Native.binary("subtract", x, Native.perChannel(mean, rank)), rstd);
@@ -145,7 +141,8 @@ final class BatchNorm extends Function {
                 INDArray meanGx = Native.perChannel(Native.reducePerChannel("reduce_mean",
                         Native.binary("multiply", dxhat, xhat)), rank);
                 INDArray centred = Native.binary("subtract", dxhat, meanG);
-                grads[0] = Native.binary("multiply", centred.subi(Native.binary("multiply", xhat, meanGx)), rstd);
+                Kernels.exec("subtract", centred, centred, Native.binary("multiply", xhat, meanGx));
+                grads[0] = Native.binary("multiply", centred, rstd);
             } else {
                 grads[0] = Native.binary("multiply", dxhat, rstd);
             }

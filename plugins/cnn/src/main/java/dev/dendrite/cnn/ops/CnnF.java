@@ -70,13 +70,8 @@ public final class CnnF {
         BatchNorm bn = new BatchNorm(training, eps, momentum);
         Tensor mean = Tensor.of(runningMean);
         Tensor var = Tensor.of(runningVar);
-        Tensor y = weight == null ? bn.apply1(x, mean, var) : bn.apply1(x, mean, var, weight, bias);
-        if (training) {
-            double n = (double) x.data().length() / x.size(1);
-            runningMean.muli(1 - momentum).addi(bn.batchMean().mul(momentum));
-            runningVar.muli(1 - momentum).addi(bn.batchVariance().mul(momentum * n / (n - 1)));
-        }
-        return y;
+        // In training mode the primitive also moves the running statistics (its inputs 1 and 2) in place.
+        return weight == null ? bn.apply1(x, mean, var) : bn.apply1(x, mean, var, weight, bias);
     }
 
     /** Resizes H and W by {@code scale}; mode "nearest" or "bilinear" (align_corners false). */

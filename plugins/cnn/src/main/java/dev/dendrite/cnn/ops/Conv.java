@@ -105,7 +105,7 @@ final class Conv extends Function {
         long[] outShape = spatial == 1 ? new long[] {n, cOut, oW} : new long[] {n, cOut, oH, oW};
         empty = Shapes.numel(xShape) == 0;
         if (empty) {
-            return new INDArray[] {Nd4j.zeros(type, outShape)};
+            return new INDArray[] {Kernels.full(type, 0, outShape)};
         }
         explicitPad = pads[0] != pads[2] || pads[1] != pads[3];
         nativePad = explicitPad ? new long[] {0, 0} : new long[] {pads[0], pads[1]};
@@ -114,7 +114,7 @@ final class Conv extends Function {
         depthwise = groups > 1 && cPerGroup == 1;
         if (depthwise) {
             // PyTorch's depthwise weight [C·m, 1, kH, kW] (output channel c·m + j) is libnd4j's [m, C, kH, kW].
-            w4 = w4.reshape('c', cIn, cOut / cIn, kernel[0], kernel[1]).permute(1, 0, 2, 3).dup('c');
+            w4 = Kernels.copy(w4.reshape('c', cIn, cOut / cIn, kernel[0], kernel[1]).permute(1, 0, 2, 3));
         }
         INDArray y = Kernels.empty(type, n, cOut, oH, oW);
         if (groups == 1 || depthwise) {
@@ -131,7 +131,7 @@ final class Conv extends Function {
                 ys[g] = Kernels.empty(type, n, og, oH, oW);
                 Native.conv("conv2d", args, new INDArray[] {ys[g]}, iArgs, dilated());
             }
-            y = Nd4j.concat(1, ys);
+            y = Kernels.concat(1, ys);
         }
         return new INDArray[] {spatial == 1 ? y.reshape('c', outShape) : y};
     }
@@ -144,10 +144,10 @@ final class Conv extends Function {
     protected INDArray[] backward(INDArray[] gradOut) {
         INDArray[] grads = new INDArray[hasBias ? 3 : 2];
         if (empty) {
-            grads[0] = needsGrad(0) ? Nd4j.zeros(gradOut[0].dataType(), xShape) : null;
-            grads[1] = needsGrad(1) ? Nd4j.zeros(gradOut[0].dataType(), wShape) : null;
+            grads[0] = needsGrad(0) ? Kernels.full(gradOut[0].dataType(), 0, xShape) : null;
+            grads[1] = needsGrad(1) ? Kernels.full(gradOut[0].dataType(), 0, wShape) : null;
             if (hasBias && needsGrad(2)) {
-                grads[2] = Nd4j.zeros(gradOut[0].dataType(), wShape[0]);
+                grads[2] = Kernels.full(gradOut[0].dataType(), 0, wShape[0]);
             }
             return grads;
         }
@@ -162,7 +162,7 @@ final class Conv extends Function {
                 Native.conv(depthwise ? "depthwise_conv2d_bp" : "conv2d_bp", new INDArray[] {xp, w4, g4},
                         new INDArray[] {gxp, gw}, iArgs, dilated());
                 if (depthwise) {
-                    gw = gw.permute(1, 0, 2, 3).dup('c');
+                    gw = Kernels.copy(gw.permute(1, 0, 2, 3));
                 }
             } else {
                 long cPerGroup = wShape[1];
@@ -178,8 +178,8 @@ final class Conv extends Function {
                     Native.conv("conv2d_bp", new INDArray[] {xg, wg, gg}, new INDArray[] {gxs[k], gws[k]}, iArgs,
                             dilated());
                 }
-                gxp = Nd4j.concat(1, gxs);
-                gw = Nd4j.concat(0, gws);
+                gxp = Kernels.concat(1, gxs);
+                gw = Kernels.concat(0, gws);
             }
             if (needsGrad(0)) {
                 INDArray gx = explicitPad ? Native.padOrCrop(gxp, Native.negate(pads), 0) : gxp;

@@ -33,7 +33,8 @@ final class Native {
             long w = a.size(3);
             a = a.get(NDArrayIndex.all(), NDArrayIndex.all(),
                     NDArrayIndex.interval(Math.max(0, -top), h - Math.max(0, -bottom)),
-                    NDArrayIndex.interval(Math.max(0, -left), w - Math.max(0, -right))).dup('c');
+                    NDArrayIndex.interval(Math.max(0, -left), w - Math.max(0, -right)));
+            a = Kernels.copy(a);
         }
         if (top > 0 || left > 0 || bottom > 0 || right > 0) {
             long t = Math.max(0, top);
@@ -60,12 +61,12 @@ final class Native {
 
     /** A fresh contiguous copy of x[:, from:to] (channels), for one group of a grouped convolution. */
     static INDArray channels(INDArray x, long from, long to) {
-        return x.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)).dup('c');
+        return Kernels.copy(x.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)));
     }
 
     /** A fresh contiguous copy of x[from:to] along the first axis. */
     static INDArray rows(INDArray x, long from, long to) {
-        return x.get(NDArrayIndex.interval(from, to)).dup('c');
+        return Kernels.copy(x.get(NDArrayIndex.interval(from, to)));
     }
 
     /** Σ over every axis except 1: a bias's gradient from the output's. */
