@@ -1,6 +1,8 @@
 package dev.dendrite.bench;
 
 import dev.dendrite.ops.F;
+import dev.dendrite.random.Rng;
+import dev.dendrite.tensor.CompiledStep;
 import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.Tensor;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +56,9 @@ public class DispatchBenchmark extends OffHeapState {
     private NativeCall sumInto;
     private NativeCall fillGradA;
     private NativeCall fillGradB;
+    private NativeCall[] chainInto;
+    private CompiledStep chain;
+    private CompiledStep addSum;
 
     @Setup
     public void setUp() {
@@ -72,7 +77,28 @@ public class DispatchBenchmark extends OffHeapState {
         sumInto = new NativeCall("reduce_sum", new INDArray[] {out}, new INDArray[] {sum}, null, null);
         fillGradA = new NativeCall("fill", new INDArray[] {shape}, new INDArray[] {gradA}, null, new double[] {1.0});
         fillGradB = new NativeCall("fill", new INDArray[] {shape}, new INDArray[] {gradB}, null, new double[] {1.0});
+        chainInto = new NativeCall[CHAIN];
+        INDArray[] links = new INDArray[CHAIN + 1];
+        links[0] = a;
+        for (int i = 0; i < CHAIN; i++) {
+            links[i + 1] = Nd4j.create(DataType.FLOAT, SHAPE);
+            chainInto[i] = new NativeCall("add", new INDArray[] {links[i], b}, new INDArray[] {links[i + 1]}, null,
+                    null);
+        }
+        Rng rng = new Rng(SEED);
+        chain = new CompiledStep("chain", in -> {
+            Tensor y = in[0];
+            for (int i = 0; i < CHAIN; i++) {
+                y = F.add(y, tb);
+            }
+            return new Tensor[] {y};
+        }, rng, true, java.util.Map::of);
+        addSum = new CompiledStep("add_sum", in -> new Tensor[] {F.sum(F.add(ta, tb), false)}, rng, true,
+                java.util.Map::of);
     }
+
+    /** Primitives in the replay chain: the per-primitive cost is (replay − raw) / CHAIN, input copy included. */
+    static final int CHAIN = 10;
 
 
     // ---- forward: one add ----
@@ -111,7 +137,52 @@ public class DispatchBenchmark extends OffHeapState {
         return F.add(ta, tb);
     }
 
+    /** The floor for the chain: CHAIN adds, each a bound OpContext into a preallocated buffer. */
+    @Benchmark
+    public void rawAddChainOpContext(Blackhole bh) {
+        for (NativeCall c : chainInto) {
+            c.run();
+        }
+        bh.consume(chainInto);
+    }
+
+    /**
+     * The same CHAIN adds as a compiled step replayed (no grad): input copied in, bound native calls over planned
+     * memory. The first calls capture and verify, then every call replays.
+     */
+    @Benchmark
+    @SuppressWarnings("try")
+    public Tensor dendriteAddChainReplay() {
+        try (GradMode.Scope s = GradMode.off()) {
+            return chain.forward(Boolean.FALSE, false, a)[0];
+        }
+    }
+
+    /** The same CHAIN adds eagerly (no grad): what the replay saves. */
+    @Benchmark
+    @SuppressWarnings("try")
+    public Tensor dendriteAddChainEager() {
+        try (GradMode.Scope s = GradMode.off()) {
+            Tensor y = Tensor.of(a);
+            for (int i = 0; i < CHAIN; i++) {
+                y = F.add(y, tb);
+            }
+            return y;
+        }
+    }
+
     // ---- forward + backward: s = Σ(a + b), ds/da, ds/db ----
+
+    /** {@link #dendriteAddSumBackward} as a compiled step: forward and backward replayed. */
+    @Benchmark
+    public void dendriteAddSumBackwardReplay(Blackhole bh) {
+        ta.zeroGrad();
+        tb.zeroGrad();
+        bh.consume(addSum.forward(Boolean.TRUE, true)[0]);
+        addSum.backward();
+        bh.consume(ta.grad());
+        bh.consume(tb.grad());
+    }
 
     @Benchmark
     public void dendriteAddSumBackward(Blackhole bh) {

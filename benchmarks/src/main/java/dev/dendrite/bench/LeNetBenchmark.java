@@ -34,15 +34,23 @@ public class LeNetBenchmark extends OffHeapState {
     public int batch;
 
     private TrainingStep step;
+    private TrainingStep eager;
 
     @Setup
     public void setUp() {
         step = TrainingStep.of(new LeNet5().spec(), batch, SEED);
+        eager = TrainingStep.of(new LeNet5().spec(), batch, SEED, false);
     }
 
-    /** Trainer.trainStep: the returned loss value is read, as the trainer does. */
+    /** Trainer.trainStep, compiled as the Trainer runs it: the returned loss value is read, as the trainer does. */
     @Benchmark
     public double trainStep() {
         return step.run();
+    }
+
+    /** The same step eagerly ({@code --eager}). */
+    @Benchmark
+    public double eagerTrainStep() {
+        return eager.run();
     }
 }

@@ -46,6 +46,7 @@ public class MlpBenchmark extends OffHeapState {
     private static final double LR = 0.01;
     private static final double MOMENTUM = 0.9;
     private TrainingStep step;
+    private TrainingStep eager;
 
     private NativeCall[] rawStep;
     private INDArray lossSum;
@@ -53,6 +54,7 @@ public class MlpBenchmark extends OffHeapState {
     @Setup
     public void setUp() {
         step = TrainingStep.mlp(BATCH, SEED);
+        eager = TrainingStep.mlp(BATCH, SEED, false);
         setUpRaw(step.features.data(), step.labels.data(), step.model.parameters());
     }
 
@@ -131,9 +133,16 @@ public class MlpBenchmark extends OffHeapState {
     }
 
     /** Trainer.trainStep: the returned loss value is read, as the trainer does. */
+    /** The step as the Trainer runs it: compiled (captured once, then replayed). */
     @Benchmark
     public double dendriteTrainStep() {
         return step.run();
+    }
+
+    /** The same step with every primitive run eagerly ({@code --eager}). */
+    @Benchmark
+    public double dendriteEagerTrainStep() {
+        return eager.run();
     }
 
     /** The same step as 33 bound native calls; the loss value is read back the same way. */

@@ -8,9 +8,11 @@ import dev.dendrite.inject.Settings;
 import dev.dendrite.loss.Loss;
 import dev.dendrite.nn.Layer;
 import dev.dendrite.optim.Optimizer;
+import dev.dendrite.random.Rng;
 import dev.dendrite.spi.Json;
 import dev.dendrite.tensor.Tensor;
 import dev.dendrite.train.Components;
+import dev.dendrite.train.TrainStep;
 import dev.dendrite.train.TrainingSpec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -18,7 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A spec's model, loss and optimizer, built through Guice as a run builds them, with one fixed random batch:
  * float32 features [batch, 784] and int64 labels in [0, 10) from {@code dataSeed}. {@link #run()} is one
- * {@code Trainer} step. Shared by the JMH benchmarks and the comparison harness, so both time the same thing.
+ * {@code Trainer} step ({@link TrainStep}), compiled unless asked for eager. Shared by the JMH benchmarks and the comparison harness, so both time the same thing.
  */
 public final class TrainingStep {
     /** MLP 784-256-10 with SGD (lr 0.01, momentum 0.9), the harness's and MlpBenchmark's workload. */
@@ -34,35 +36,41 @@ public final class TrainingStep {
     public final Layer model;
     public final Tensor features;
     public final Tensor labels;
-    private final Loss loss;
-    private final Optimizer opt;
+    private final TrainStep step;
 
-    private TrainingStep(TrainingSpec spec, int batch, long dataSeed) {
+    private TrainingStep(TrainingSpec spec, int batch, long dataSeed, boolean compiled) {
         Injector injector = Guice.createInjector(new DendriteModule(Settings.defaults().withSeed(spec.seed())));
         Registries registries = injector.getInstance(Registries.class);
         model = injector.getInstance(dev.dendrite.nn.LayerContext.class).build(spec.model());
         model.train(true);
-        loss = Components.loss(registries, spec.loss());
-        opt = Components.optimizer(registries, spec.optimizer(), model.parameters());
+        Loss loss = Components.loss(registries, spec.loss());
+        Optimizer opt = Components.optimizer(registries, spec.optimizer(), model.parameters());
+        step = new TrainStep(model, loss, opt, injector.getInstance(Rng.class), compiled);
         Nd4j.getRandom().setSeed(dataSeed);
         features = Tensor.of(Nd4j.rand(DataType.FLOAT, batch, 784));
         labels = Tensor.of(Nd4j.rand(DataType.FLOAT, batch).muli(10).castTo(DataType.LONG));
     }
 
+    /** Compiled, as the Trainer runs by default. */
     public static TrainingStep of(TrainingSpec spec, int batch, long dataSeed) {
-        return new TrainingStep(spec, batch, dataSeed);
+        return of(spec, batch, dataSeed, true);
+    }
+
+    /** @param compiled false: every step eager (the {@code --eager} engine) */
+    public static TrainingStep of(TrainingSpec spec, int batch, long dataSeed, boolean compiled) {
+        return new TrainingStep(spec, batch, dataSeed, compiled);
     }
 
     public static TrainingStep mlp(int batch, long dataSeed) {
         return of(Json.read(MLP_SPEC, TrainingSpec.class), batch, dataSeed);
     }
 
+    public static TrainingStep mlp(int batch, long dataSeed, boolean compiled) {
+        return of(Json.read(MLP_SPEC, TrainingSpec.class), batch, dataSeed, compiled);
+    }
+
     /** zeroGrad, forward, loss, backward, optimizer step; the loss value is read back, as the trainer does. */
     public double run() {
-        opt.zeroGrad();
-        Tensor l = loss.apply(model.forward(features), labels);
-        l.backward();
-        opt.step();
-        return l.item();
+        return step.run(features.data(), labels.data());
     }
 }

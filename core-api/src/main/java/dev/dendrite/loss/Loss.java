@@ -15,7 +15,11 @@ public interface Loss {
      * parameter on the next optimizer step.
      */
     default Tensor apply(Tensor prediction, Tensor target) {
-        Tensor loss = compute(prediction, target);
+        return requireFinite(compute(prediction, target), prediction, target);
+    }
+
+    /** Returns {@code loss}, or throws {@link NonFiniteLossException} when it is NaN or infinite. */
+    default Tensor requireFinite(Tensor loss, Tensor prediction, Tensor target) {
         double v = loss.item();
         if (!Double.isFinite(v)) {
             throw new NonFiniteLossException(kind(), v, NonFiniteLossException.describe(prediction, target));

@@ -10,7 +10,10 @@ import dev.dendrite.nn.LayerSpec;
 import dev.dendrite.nn.Parameters;
 import dev.dendrite.random.Rng;
 import dev.dendrite.spi.Json;
+import dev.dendrite.ops.F;
+import dev.dendrite.tensor.CompiledStep;
 import dev.dendrite.tensor.GradMode;
+import dev.dendrite.tensor.Kernels;
 import dev.dendrite.tensor.ShapeException;
 import dev.dendrite.tensor.Shapes;
 import dev.dendrite.tensor.Tensor;
@@ -111,8 +114,11 @@ public final class LayerConformance<C extends Record> {
         return this;
     }
 
-    /** What the kit measured. */
-    public record Report(String layer, GradCheck.Result gradients, String onnx) {}
+    /**
+     * What the kit measured. {@code compiled}: how the compiled step ran the layer ({@link CompiledStep#explain()}:
+     * its native calls and unit nodes, or why it stayed eager); its results were bit-identical to eager either way.
+     */
+    public record Report(String layer, GradCheck.Result gradients, String onnx, String compiled) {}
 
     public Report check() {
         String id = provider.id();
@@ -144,7 +150,8 @@ public final class LayerConformance<C extends Record> {
         checkDeterminism(id);
         checkSaveLoad(id);
         checkBadInput(id);
-        return new Report(id, grads, onnx(id));
+        String compiled = checkCompiled(id);
+        return new Report(id, grads, onnx(id), compiled);
     }
 
     private void checkConfigRoundTrip(String id) {
@@ -170,6 +177,70 @@ public final class LayerConformance<C extends Record> {
         INDArray ya = run(a, inputs(DataType.DOUBLE, 5, false));
         INDArray yb = run(b, inputs(DataType.DOUBLE, 5, false));
         Compare.assertBitEqual(id + ": same seed, same input, outputs", ya, yb);
+    }
+
+    /**
+     * The same layer twice from one seed, trained a few steps on the same inputs, one eagerly and one through a
+     * {@link CompiledStep} (captured, verified, then replayed): outputs, gradients, parameters after each update
+     * and buffers must be bit-identical, in training mode (dropout masks included) and in evaluation mode.
+     */
+    private String checkCompiled(String id) {
+        Rng ra = new Rng(21);
+        Rng rb = new Rng(21);
+        Layer eager = build(ra, DataType.DOUBLE);
+        Layer compiled = build(rb, DataType.DOUBLE);
+        boolean learns = !eager.parameters().isEmpty();
+        Tensor[] probe = inputs(DataType.DOUBLE, 30, false);
+        // The output's shape from a third copy in eval mode: the two under test must not draw from their streams.
+        Layer shaper = build(new Rng(21), DataType.DOUBLE);
+        shaper.train(false);
+        INDArray weights = Init.normal(new Rng(99), DataType.DOUBLE, 0, 1, run(shaper, probe).shape());
+        try (CompiledStep step = new CompiledStep(id, in -> {
+            Tensor y = compiled.forward(in);
+            return new Tensor[] {F.sum(F.mul(y, Tensor.of(weights)), false), y};
+        }, rb, true, compiled::buffers)) {
+            for (boolean training : new boolean[] {true, false}) {
+                eager.train(training);
+                compiled.train(training);
+                boolean backward = training && learns;
+                for (int s = 0; s < 4; s++) {
+                    Tensor[] x = inputs(DataType.DOUBLE, 31 + s, false);
+                    String at = id + ", " + (training ? "training" : "evaluation") + " step " + (s + 1) + ": compiled vs eager, ";
+                    INDArray[] arrays = java.util.Arrays.stream(x).map(Tensor::data).toArray(INDArray[]::new);
+                    try (var grad = backward ? GradMode.on() : GradMode.off()) {
+                        Tensor ye = eager.forward(x);
+                        Tensor[] yc = step.forward(training, backward, arrays);
+                        Compare.assertBitEqual(at + "output", yc[1].data(), ye.data());
+                        if (backward) {
+                            F.sum(F.mul(ye, Tensor.of(weights)), false).backward();
+                            step.backward();
+                            for (String p : eager.parameters().keySet()) {
+                                Tensor pe = eager.parameters().get(p);
+                                Tensor pc = compiled.parameters().get(p);
+                                if (pe.grad() == null || pc.grad() == null) {
+                                    if (pe.grad() != pc.grad()) {
+                                        throw new AssertionError(at + "gradient of '" + p + "' is missing on one side");
+                                    }
+                                    continue;
+                                }
+                                Compare.assertBitEqual(at + "gradient of '" + p + "'", pc.grad(), pe.grad());
+                                sgd(pe);
+                                sgd(pc);
+                                Compare.assertBitEqual(at + "'" + p + "' after an update", pc.data(), pe.data());
+                            }
+                        }
+                    }
+                    requireSame(id, at + "buffers", compiled.buffers(), eager.buffers());
+                }
+            }
+            return step.explain();
+        }
+    }
+
+    /** p −= 0.1·g in place (the kit's own optimizer: core-api has no concrete one), then the gradient is cleared. */
+    private static void sgd(Tensor p) {
+        Kernels.axpy(p.data(), -0.1, p.grad(), p.data());
+        p.zeroGrad();
     }
 
     private void checkSaveLoad(String id) {

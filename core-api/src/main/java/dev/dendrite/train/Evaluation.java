@@ -5,6 +5,8 @@ import dev.dendrite.data.DataLoader;
 import dev.dendrite.data.Dataset;
 import dev.dendrite.loss.Loss;
 import dev.dendrite.nn.Layer;
+import dev.dendrite.random.Rng;
+import dev.dendrite.tensor.CompiledStep;
 import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -18,8 +20,23 @@ public final class Evaluation {
 
     public record Result(double loss, double accuracy) {}
 
-    /** NaN figures for a null dataset. */
+    /** The model and loss as one compiled step (outputs: the loss, the prediction), for {@link #evaluate}. */
+    public static CompiledStep step(Layer model, Loss loss, Rng rng, boolean compiled) {
+        return new CompiledStep("evaluation", in -> {
+            Tensor out = model.forward(in[0]);
+            return new Tensor[] {loss.compute(out, in[1]), out};
+        }, rng, compiled, model::buffers);
+    }
+
+    /** NaN figures for a null dataset; eager. */
     public static Result evaluate(Layer model, Loss loss, Dataset data) {
+        try (CompiledStep step = step(model, loss, new Rng(0), false)) {
+            return evaluate(model, loss, data, step);
+        }
+    }
+
+    /** As {@link #evaluate(Layer, Loss, Dataset)}, with {@code step} from {@link #step} for this model and loss. */
+    public static Result evaluate(Layer model, Loss loss, Dataset data, CompiledStep step) {
         if (data == null) {
             return new Result(Double.NaN, Double.NaN);
         }
@@ -32,8 +49,9 @@ public final class Evaluation {
         try (var off = GradMode.off(); DataLoader.Epoch epoch = new DataLoader(data, BATCH, false, false, null).epoch()) {
             while (epoch.hasNext()) {
                 Batch b = epoch.next();
-                Tensor out = model.forward(Tensor.of(b.features()));
-                lossSum += loss.apply(out, Tensor.of(b.labels())).item() * b.size();
+                Tensor[] r = step.forward(Boolean.FALSE, false, b.features(), b.labels());
+                Tensor out = r[1];
+                lossSum += loss.requireFinite(r[0], out, Tensor.of(b.labels())).item() * b.size();
                 INDArray y = b.labels();
                 classes &= y.dataType().isIntType() && out.rank() == 2 && y.rank() == 1;
                 if (classes) {

@@ -3,11 +3,12 @@ package dev.dendrite.train;
 import com.google.inject.Inject;
 import dev.dendrite.data.Batch;
 import dev.dendrite.data.DataLoader;
+import dev.dendrite.inject.Settings;
 import dev.dendrite.loss.NonFiniteLossException;
 import dev.dendrite.nn.Layer;
 import dev.dendrite.optim.Optimizer;
 import dev.dendrite.random.Rng;
-import dev.dendrite.tensor.Tensor;
+import dev.dendrite.tensor.CompiledStep;
 import java.util.List;
 import java.util.Set;
 
@@ -20,15 +21,25 @@ import java.util.Set;
 public final class Trainer {
     private final Rng rng;
     private final List<TrainingListener> listeners;
+    private final boolean compiled;
 
     @Inject
-    public Trainer(Rng rng, Set<TrainingListener> listeners) {
+    public Trainer(Rng rng, Set<TrainingListener> listeners, Settings settings) {
         this.rng = rng;
         this.listeners = List.copyOf(listeners);
+        this.compiled = settings.compiled();
     }
 
-    /** Where a run ended, and why it ended early ({@code null} when it ran all its epochs). */
-    public record Result(TrainingState state, String stopReason) {}
+    /** Eager (no compiled steps): for callers without a {@link Settings}. */
+    public Trainer(Rng rng, Set<TrainingListener> listeners) {
+        this(rng, listeners, Settings.defaults().withCompiled(false));
+    }
+
+    /**
+     * Where a run ended, why it ended early ({@code null} when it ran all its epochs), and its compiled steps'
+     * plans ({@link CompiledStep#explain()}: native calls, units, arena, or why a step stayed eager).
+     */
+    public record Result(TrainingState state, String stopReason, String plan) {}
 
     public Result fit(TrainingRun run) {
         TrainingState state = run.start();
@@ -37,14 +48,16 @@ public final class Trainer {
         Optimizer opt = run.optimizer();
         TrainingListener.Control control = new TrainingListener.Control();
         long step = state.step();
+        Steps steps = new Steps(run, rng, compiled);
         for (int epoch = state.epoch() + 1; epoch <= run.spec().epochs() && control.stopReason() == null; epoch++) {
             long started = System.nanoTime();
             model.train(true);
-            Pass pass = run.trainer() != null ? strategyEpoch(run, epoch, step) : gradientEpoch(run, epoch, step);
+            Pass pass = run.trainer() != null ? strategyEpoch(run, epoch, step) : gradientEpoch(run, epoch, step,
+                    steps.train);
             step = pass.step();
             double seconds = (System.nanoTime() - started) / 1e9;
-            Evaluation.Result test = Evaluation.evaluate(model, run.loss(), run.test());
-            Evaluation.Result validation = Evaluation.evaluate(model, run.loss(), run.validation());
+            Evaluation.Result test = Evaluation.evaluate(model, run.loss(), run.test(), steps.eval);
+            Evaluation.Result validation = Evaluation.evaluate(model, run.loss(), run.validation(), steps.eval);
             EpochStats stats = new EpochStats(epoch, pass.lossSum() / pass.seen(), test.loss(), test.accuracy(),
                     opt == null ? Double.NaN : opt.learningRate(), seconds, pass.seen() / seconds, validation.loss(),
                     validation.accuracy());
@@ -54,7 +67,32 @@ public final class Trainer {
         }
         TrainingState end = state;
         listeners.forEach(l -> l.onEnd(run, end));
-        return new Result(state, control.stopReason());
+        String plan = steps.explain();
+        steps.close();
+        return new Result(state, control.stopReason(), plan);
+    }
+
+    /** The run's compiled steps: training, and evaluation (captured per batch shape and replayed). */
+    private static final class Steps {
+        final TrainStep train;
+        final CompiledStep eval;
+
+        Steps(TrainingRun run, Rng rng, boolean compiled) {
+            Layer model = run.model().layer();
+            train = run.optimizer() == null ? null : new TrainStep(model, run.loss(), run.optimizer(), rng, compiled);
+            eval = Evaluation.step(model, run.loss(), rng, compiled);
+        }
+
+        String explain() {
+            return (train == null ? "" : train.explain()) + eval.explain();
+        }
+
+        void close() {
+            if (train != null) {
+                train.close();
+            }
+            eval.close();
+        }
     }
 
     /** One epoch's training: the loss summed over examples, the examples seen, the step counter after it. */
@@ -67,7 +105,7 @@ public final class Trainer {
     }
 
     /** Optimizer steps over the shuffled batches. */
-    private Pass gradientEpoch(TrainingRun run, int epoch, long step) {
+    private Pass gradientEpoch(TrainingRun run, int epoch, long step, TrainStep train) {
         Optimizer opt = run.optimizer();
         if (run.schedule() != null && run.spec().scheduleUnit().equals("epoch")) {
             opt.setLearningRate(run.schedule().learningRate(epoch - 1, run.baseLr()));
@@ -82,7 +120,7 @@ public final class Trainer {
                 if (run.schedule() != null && run.spec().scheduleUnit().equals("step")) {
                     opt.setLearningRate(run.schedule().learningRate(step, run.baseLr()));
                 }
-                double loss = trainStep(run, b, epoch, step, index, loader.batches());
+                double loss = trainStep(train, b, epoch, step, index, loader.batches());
                 step++;
                 index++;
                 lossSum += loss * b.size();
@@ -95,20 +133,13 @@ public final class Trainer {
         return new Pass(lossSum, seen, step);
     }
 
-    private static double trainStep(TrainingRun run, Batch b, int epoch, long step, long index, long batches) {
-        Optimizer opt = run.optimizer();
-        opt.zeroGrad();
-        Tensor out = run.model().layer().forward(Tensor.of(b.features()));
-        Tensor loss;
+    private static double trainStep(TrainStep train, Batch b, int epoch, long step, long index, long batches) {
         try {
-            loss = run.loss().apply(out, Tensor.of(b.labels()));
+            return train.run(b.features(), b.labels());
         } catch (NonFiniteLossException e) {
             throw new TrainingDivergedException("training diverged at epoch " + epoch + ", step " + (step + 1)
                     + " (batch " + (index + 1) + " of " + batches + "): " + e.getMessage()
                     + "; nothing was saved after epoch " + (epoch - 1), epoch, step + 1, e);
         }
-        loss.backward();
-        opt.step();
-        return loss.item();
     }
 }

@@ -85,6 +85,7 @@ public final class CompareCommand implements Callable<Integer> {
         for (Workload w : work) {
             int iters = Math.max(1, quick ? w.iterations() / 2 : w.iterations());
             record(results, w, Results.DENDRITE, jvm.measure(Results.DENDRITE, w.name(), iters));
+            record(results, w, Results.DENDRITE_EAGER, jvm.measure(Results.DENDRITE_EAGER, w.name(), iters));
             if (torch != null) {
                 record(results, w, Results.PYTORCH, torch.measure(Results.PYTORCH, w.name(), iters));
             }

@@ -25,7 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class DcganStep {
     private DcganStep() {}
 
-    static Runnable of(int batch, long seed) {
+    static Runnable of(int batch, long seed, boolean compiled) {
         GanSpec spec = Dcgan.spec(Dcgan.WIDTH, 1, batch, seed);
         Injector i = Guice.createInjector(new DendriteModule(Settings.defaults().withSeed(seed)));
         Nd4j.getRandom().setSeed(seed);
@@ -34,6 +34,7 @@ final class DcganStep {
                 new ArrayDataset(real.data(), Nd4j.zeros(batch), "random images"));
         run.generator().train(true);
         run.discriminator().train(true);
-        return () -> GanTrainer.step(run, real);
+        GanTrainer.Steps steps = new GanTrainer.Steps(run, compiled);
+        return () -> GanTrainer.step(steps, real.data());
     }
 }

@@ -20,16 +20,18 @@ public final class Results {
     public static final String DENDRITE = "dendrite";
     public static final String PYTORCH = "pytorch";
     public static final String ONNXRUNTIME = "onnxruntime";
-    /** compare.csv's header; scripts rely on exactly these columns. */
+    /** Dendrite with every step eager ({@code --eager}): what compiled steps gain is dendrite / dendrite_eager. */
+    public static final String DENDRITE_EAGER = "dendrite_eager";
+    /** compare.csv's header; scripts rely on the first seven columns, later ones are appended after them. */
     public static final String CSV_HEADER =
-            "workload,unit,dendrite,pytorch,onnxruntime,ratio_vs_pytorch,ratio_vs_onnxruntime";
+            "workload,unit,dendrite,pytorch,onnxruntime,ratio_vs_pytorch,ratio_vs_onnxruntime,dendrite_eager";
 
     /** A ratio's median and spread over rounds. */
     public record Ratio(double median, double min, double max) {}
 
     /** One table row; NaN (or null) where a side does not apply or was not measured. */
     public record Row(Workload workload, double dendrite, double pytorch, double onnxruntime, Ratio vsPytorch,
-            Ratio vsOnnxRuntime) {}
+            Ratio vsOnnxRuntime, double dendriteEager) {}
 
     private final Map<String, Map<String, List<Double>>> ms = new LinkedHashMap<>();
 
@@ -44,7 +46,7 @@ public final class Results {
             Map<String, List<Double>> m = ms.getOrDefault(w.name(), Map.of());
             rows.add(new Row(w, throughput(w, m.get(DENDRITE)), throughput(w, m.get(PYTORCH)),
                     throughput(w, m.get(ONNXRUNTIME)), ratio(m.get(DENDRITE), m.get(PYTORCH)),
-                    ratio(m.get(DENDRITE), m.get(ONNXRUNTIME))));
+                    ratio(m.get(DENDRITE), m.get(ONNXRUNTIME)), throughput(w, m.get(DENDRITE_EAGER))));
         }
         return rows;
     }
@@ -78,7 +80,7 @@ public final class Results {
             for (Row r : rows) {
                 w.println(String.join(",", r.workload().name(), r.workload().unit(), num(r.dendrite()),
                         num(r.pytorch()), num(r.onnxruntime()), r.vsPytorch() == null ? "" : num(r.vsPytorch().median()),
-                        r.vsOnnxRuntime() == null ? "" : num(r.vsOnnxRuntime().median())));
+                        r.vsOnnxRuntime() == null ? "" : num(r.vsOnnxRuntime().median()), num(r.dendriteEager())));
             }
         }
     }
@@ -89,12 +91,13 @@ public final class Results {
 
     /** The console table: numbers, and ratios with their spread; "-" where a side did not run. */
     public static String table(List<Row> rows) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-22s %-10s %10s %10s %12s  %-22s %-22s%n",
-                "workload", "unit", "dendrite", "pytorch", "onnxruntime", "vs pytorch (min-max)", "vs ORT (min-max)"));
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+                "%-22s %-10s %10s %10s %12s  %-22s %-22s %14s%n", "workload", "unit", "dendrite", "pytorch",
+                "onnxruntime", "vs pytorch (min-max)", "vs ORT (min-max)", "dendrite_eager"));
         for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "%-22s %-10s %10s %10s %12s  %-22s %-22s%n", r.workload().name(),
-                    r.workload().unit(), cell(r.dendrite()), cell(r.pytorch()), cell(r.onnxruntime()),
-                    ratio(r.vsPytorch()), ratio(r.vsOnnxRuntime())));
+            b.append(String.format(Locale.ROOT, "%-22s %-10s %10s %10s %12s  %-22s %-22s %14s%n",
+                    r.workload().name(), r.workload().unit(), cell(r.dendrite()), cell(r.pytorch()),
+                    cell(r.onnxruntime()), ratio(r.vsPytorch()), ratio(r.vsOnnxRuntime()), cell(r.dendriteEager())));
         }
         return b.toString();
     }

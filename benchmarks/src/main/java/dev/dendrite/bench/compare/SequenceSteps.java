@@ -11,14 +11,17 @@ import dev.dendrite.nn.LayerContext;
 import dev.dendrite.nn.LayerSpec;
 import dev.dendrite.ops.F;
 import dev.dendrite.optim.Optimizer;
+import dev.dendrite.random.Rng;
 import dev.dendrite.spi.Json;
 import dev.dendrite.tensor.Tensor;
 import dev.dendrite.train.Components;
+import dev.dendrite.train.TrainStep;
 import dev.dendrite.train.TrainingSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -62,19 +65,21 @@ final class SequenceSteps {
 
     private SequenceSteps() {}
 
-    static Runnable lstm(int batch, long seed) {
+    static Runnable lstm(int batch, long seed, boolean compiled) {
         Parts p = new Parts(LSTM_LM, null, seed);
-        Tensor tokens = Tensor.of(Nd4j.rand(DataType.FLOAT, batch, SEQ_LEN).muli(VOCAB).castTo(DataType.LONG));
-        Tensor targets = Tensor.of(Nd4j.rand(DataType.FLOAT, batch * SEQ_LEN).muli(VOCAB).castTo(DataType.LONG));
-        return () -> p.step(() -> F.reshape(p.model.forward(tokens), batch * SEQ_LEN, VOCAB), targets);
+        INDArray tokens = Nd4j.rand(DataType.FLOAT, batch, SEQ_LEN).muli(VOCAB).castTo(DataType.LONG);
+        INDArray targets = Nd4j.rand(DataType.FLOAT, batch * SEQ_LEN).muli(VOCAB).castTo(DataType.LONG);
+        TrainStep step = p.step(x -> F.reshape(p.model.forward(x), batch * SEQ_LEN, VOCAB), compiled);
+        return () -> step.run(tokens, targets);
     }
 
-    static Runnable transformer(int batch, long seed) {
+    static Runnable transformer(int batch, long seed, boolean compiled) {
         Parts p = new Parts(TRANSFORMER, """
                 {"type": "dense", "name": "head", "config": {"in": 128, "out": 10}}""", seed);
-        Tensor x = Tensor.of(Nd4j.randn(DataType.FLOAT, batch, TOKENS, D_MODEL));
-        Tensor labels = Tensor.of(Nd4j.rand(DataType.FLOAT, batch).muli(10).castTo(DataType.LONG));
-        return () -> p.step(() -> p.head.forward(F.mean(p.model.forward(x), false, 1)), labels);
+        INDArray x = Nd4j.randn(DataType.FLOAT, batch, TOKENS, D_MODEL);
+        INDArray labels = Nd4j.rand(DataType.FLOAT, batch).muli(10).castTo(DataType.LONG);
+        TrainStep step = p.step(in -> p.head.forward(F.mean(p.model.forward(in), false, 1)), compiled);
+        return () -> step.run(x, labels);
     }
 
     /** A spec's model, an optional head applied after the step's own glue, the loss, and one optimizer over both. */
@@ -83,6 +88,7 @@ final class SequenceSteps {
         final Layer head;
         final Loss loss;
         final Optimizer opt;
+        final Rng rng;
 
         Parts(String specJson, String headJson, long seed) {
             TrainingSpec spec = Json.read(specJson, TrainingSpec.class);
@@ -90,6 +96,7 @@ final class SequenceSteps {
             Registries registries = injector.getInstance(Registries.class);
             LayerContext context = injector.getInstance(LayerContext.class);
             model = context.build(spec.model());
+            rng = context.rng();
             head = headJson == null ? null : context.build(Json.read(headJson, LayerSpec.class));
             Map<String, Tensor> parameters = new LinkedHashMap<>(model.parameters());
             if (head != null) {
@@ -101,12 +108,9 @@ final class SequenceSteps {
             Nd4j.getRandom().setSeed(seed);
         }
 
-        double step(Supplier<Tensor> logits, Tensor labels) {
-            opt.zeroGrad();
-            Tensor l = loss.apply(logits.get(), labels);
-            l.backward();
-            opt.step();
-            return l.item();
+        /** The training step on {@code logits} of the batch's input (compiled, or eager). */
+        TrainStep step(UnaryOperator<Tensor> logits, boolean compiled) {
+            return new TrainStep(model, logits, loss, opt, rng, compiled);
         }
     }
 }

@@ -5,14 +5,18 @@ import dev.dendrite.onnxbridge.OnnxExporter;
 import dev.dendrite.onnxbridge.OrtRunner;
 import dev.dendrite.reference.models.LeNet5;
 import dev.dendrite.spi.Json;
+import dev.dendrite.random.Rng;
+import dev.dendrite.tensor.CompiledStep;
 import dev.dendrite.tensor.GradMode;
+import dev.dendrite.tensor.Tensor;
 import dev.dendrite.train.TrainingSpec;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * What one iteration of a workload is, in Dendrite and in ONNX Runtime. Training: zeroGrad, forward,
- * cross-entropy, backward, SGD (lr 0.01, momentum 0.9) step, loss read back, exactly as the Trainer runs it.
- * Inference: eval-mode forward without gradient. Inputs float32 [batch, 784] from a fixed seed
+ * cross-entropy, backward, SGD (lr 0.01, momentum 0.9) step, loss read back, exactly as the Trainer runs it
+ * (compiled by default, or eagerly for the {@code dendrite_eager} column). Inference: eval-mode forward without
+ * gradient, compiled the same way. Inputs float32 [batch, 784] from a fixed seed
  * ({@link TrainingStep}, shared with the JMH benchmarks).
  */
 final class Steps {
@@ -31,43 +35,47 @@ final class Steps {
              "optimizer": {"type": "sgd", "config": {"lr": 0.01, "momentum": 0.9}},
              "epochs": 1, "batchSize": 128, "seed": 42, "data": "fashion-mnist"}""";
 
-    static Runnable dendrite(Workload w) {
+    /** @param compiled false: the {@code --eager} engine (the {@code dendrite_eager} column) */
+    static Runnable dendrite(Workload w, boolean compiled) {
         switch (w.model()) {
             case "dcgan":
-                return DcganStep.of(w.batch(), 42);
+                return DcganStep.of(w.batch(), 42, compiled);
             case "lstm":
-                return SequenceSteps.lstm(w.batch(), 42);
+                return SequenceSteps.lstm(w.batch(), 42, compiled);
             case "transformer":
-                return SequenceSteps.transformer(w.batch(), 42);
+                return SequenceSteps.transformer(w.batch(), 42, compiled);
             default:
                 break;
         }
-        TrainingStep step = build(w);
+        TrainingStep step = build(w, compiled);
         if (w.training()) {
             return step::run;
         }
         step.model.train(false);
+        CompiledStep forward = new CompiledStep("inference", in -> new Tensor[] {step.model.forward(in[0])},
+                new Rng(0), compiled, step.model::buffers);
+        INDArray x = step.features.data();
         return () -> {
             try (var off = GradMode.off()) {
-                step.model.forward(step.features);
+                forward.forward(Boolean.FALSE, false, x);
             }
         };
     }
 
     /** ONNX Runtime on the model Dendrite exports; the runner stays open for the worker's lifetime. */
     static Runnable onnxRuntime(Workload w, int threads) {
-        TrainingStep step = build(w);
+        TrainingStep step = build(w, false);
         step.model.train(false);
         OrtRunner ort = new OrtRunner(OnnxExporter.export(step.model, step.features), threads);
         INDArray x = step.features.data();
         return () -> ort.run(x);
     }
 
-    private static TrainingStep build(Workload w) {
+    private static TrainingStep build(Workload w, boolean compiled) {
         return switch (w.model()) {
-            case "lenet5" -> TrainingStep.of(new LeNet5().spec(), w.batch(), 42);
-            case "mlp" -> TrainingStep.mlp(w.batch(), 42);
-            case "rbf" -> TrainingStep.of(Json.read(RBF_SPEC, TrainingSpec.class), w.batch(), 42);
+            case "lenet5" -> TrainingStep.of(new LeNet5().spec(), w.batch(), 42, compiled);
+            case "mlp" -> TrainingStep.mlp(w.batch(), 42, compiled);
+            case "rbf" -> TrainingStep.of(Json.read(RBF_SPEC, TrainingSpec.class), w.batch(), 42, compiled);
             default -> throw new IllegalArgumentException("no Dendrite model for " + w.name());
         };
     }

@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * The JVM side of {@code dendrite bench compare}, a process of its own so that it starts with exactly the
  * thread settings the harness gives every engine (OpenMP reads them at start-up). Reads one JSON request
- * per line, {@code {"engine": "dendrite"|"onnxruntime", "workload": NAME, "iters": N}}, and answers
+ * per line, {@code {"engine": "dendrite"|"dendrite_eager"|"onnxruntime", "workload": NAME, "iters": N}}, and
+ * answers
  * {@code {"ms": mean per iteration}} or {@code {"error": ...}}. A full GC runs before each measurement
  * (outside the timing): ND4J frees off-heap memory only when its handles are collected.
  */
@@ -38,7 +39,8 @@ public final class Worker {
                 Workload w = Workload.named(req.get("workload").asText());
                 int iters = req.get("iters").asInt();
                 Runnable step = steps.computeIfAbsent(engine + "/" + w.name(), k -> switch (engine) {
-                    case "dendrite" -> Steps.dendrite(w);
+                    case "dendrite" -> Steps.dendrite(w, true);
+                    case "dendrite_eager" -> Steps.dendrite(w, false);
                     case "onnxruntime" -> Steps.onnxRuntime(w, threads);
                     default -> throw new IllegalArgumentException("unknown engine " + engine);
                 });

@@ -6,9 +6,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A smoke test: every row's Dendrite side builds from its specs and runs twice without an error, so a harness run
- * does not fail on its first row. It checks nothing about speed: speed is measured by the JMH benchmarks in
- * {@code benchmarks/} and by {@code dendrite bench compare}, never by timed unit tests.
+ * A smoke test: every row's Dendrite side, compiled and eager, builds from its specs and runs three iterations
+ * (capture, verification, replay) without an error, so a harness run does not fail on its first row. It checks
+ * nothing about speed: speed is measured by the JMH benchmarks in {@code benchmarks/} and by
+ * {@code dendrite bench compare}, never by timed unit tests.
  */
 class StepsSmokeTest {
     static java.util.List<Workload> rows() {
@@ -18,10 +19,13 @@ class StepsSmokeTest {
     @ParameterizedTest
     @MethodSource("rows")
     void theDendriteSideOfEveryRowRunsWithoutError(Workload w) {
-        Runnable step = Steps.dendrite(w);
-        assertDoesNotThrow(() -> {
-            step.run();
-            step.run();
-        }, w.name());
+        for (boolean compiled : new boolean[] {true, false}) {
+            Runnable step = Steps.dendrite(w, compiled);
+            assertDoesNotThrow(() -> {
+                step.run();
+                step.run();
+                step.run();
+            }, w.name() + (compiled ? "" : " (eager)"));
+        }
     }
 }

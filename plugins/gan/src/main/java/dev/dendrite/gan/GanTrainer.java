@@ -3,11 +3,13 @@ package dev.dendrite.gan;
 import dev.dendrite.data.Batch;
 import dev.dendrite.nn.Init;
 import dev.dendrite.nn.Layer;
+import dev.dendrite.tensor.CompiledStep;
 import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.Tensor;
 import dev.dendrite.train.TrainingDivergedException;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Alternating GAN training (Goodfellow et al. 2014, Algorithm 1): per round, {@code discriminatorSteps}
@@ -15,32 +17,42 @@ import java.util.function.ToDoubleFunction;
  * generator steps. An epoch is one pass over the real data. As in PyTorch's DCGAN example, the round's last
  * generated batch is reused (through the graph) by the first generator step instead of generating it again:
  * one generator forward fewer per round, the same mathematics. Deterministic for a seed: shuffling and noise
- * come from the run's one random stream, saved in each checkpoint.
+ * come from the run's one random stream, saved in each checkpoint. The steps are compiled ({@link Steps}) unless
+ * asked otherwise.
  */
 public final class GanTrainer {
     private final List<GanListener> listeners;
     private final ToDoubleFunction<Layer> scorer;
+    private final boolean compiled;
 
     /** @param scorer scores the generator (in evaluation mode) after every epoch; null for none */
     public GanTrainer(List<GanListener> listeners, ToDoubleFunction<Layer> scorer) {
+        this(listeners, scorer, true);
+    }
+
+    /** @param compiled false: every step eagerly ({@code --eager}); the results are the same bit for bit */
+    public GanTrainer(List<GanListener> listeners, ToDoubleFunction<Layer> scorer, boolean compiled) {
         this.listeners = List.copyOf(listeners);
         this.scorer = scorer;
+        this.compiled = compiled;
     }
 
     public GanState fit(GanRun run) {
         GanState state = run.start();
         GanState initial = state;
         listeners.forEach(l -> l.onStart(run, initial));
-        for (int epoch = state.epoch() + 1; epoch <= run.spec().epochs(); epoch++) {
-            state = epoch(run, epoch, state);
-            GanState s = state;
-            GanEpochStats stats = s.history().get(s.history().size() - 1);
-            listeners.forEach(l -> l.onEpoch(run, stats, s));
+        try (Steps steps = new Steps(run, compiled)) {
+            for (int epoch = state.epoch() + 1; epoch <= run.spec().epochs(); epoch++) {
+                state = epoch(run, steps, epoch, state);
+                GanState s = state;
+                GanEpochStats stats = s.history().get(s.history().size() - 1);
+                listeners.forEach(l -> l.onEpoch(run, stats, s));
+            }
         }
         return state;
     }
 
-    private GanState epoch(GanRun run, int epoch, GanState state) {
+    private GanState epoch(GanRun run, Steps steps, int epoch, GanState state) {
         long started = System.nanoTime();
         run.generator().train(true);
         run.discriminator().train(true);
@@ -53,17 +65,15 @@ public final class GanTrainer {
             while (batches.hasNext()) {
                 Batch b = batches.next();
                 boolean roundEnds = ++inRound == perRound;
-                Tensor fake;
-                // Only the round's last generated batch feeds a generator step; the others need no graph.
-                try (GradMode.Scope graph = roundEnds ? GradMode.on() : GradMode.off()) {
-                    fake = generate(run, b.size());
-                }
-                double d = discriminatorStep(run, Tensor.of(b.features()), fake, sums, epoch, ++dSteps);
+                // Only the round's last generated batch feeds a generator step; the others need no backward.
+                INDArray fake = steps.generate(b.size(), roundEnds);
+                double d = steps.discriminatorStep(b.features(), fake, sums, epoch, ++dSteps);
                 double g = 0;
                 if (roundEnds) {
                     inRound = 0;
                     for (int k = 0; k < run.spec().generatorSteps(); k++) {
-                        g += generatorStep(run, k == 0 ? fake : generate(run, b.size()), sums, epoch, ++gSteps);
+                        g += steps.generatorStep(k == 0 ? fake : steps.generate(b.size(), true), sums, epoch,
+                                ++gSteps);
                     }
                     g /= run.spec().generatorSteps();
                 } else {
@@ -89,19 +99,21 @@ public final class GanTrainer {
 
     /**
      * One discriminator step on {@code real} and the spec's generator steps after it, outside any epoch (no
-     * listeners, no ratio): what a benchmark times as one DCGAN iteration.
+     * listeners, no ratio): what a benchmark times as one DCGAN iteration. Call it on one {@link Steps}.
      *
      * @return the discriminator loss and the mean generator loss
      */
-    public static double[] step(GanRun run, Tensor real) {
+    public static double[] step(Steps steps, INDArray real) {
         Sums sums = new Sums();
-        Tensor fake = generate(run, real.size(0));
-        double d = discriminatorStep(run, real, fake, sums, 1, 1);
+        long n = real.size(0);
+        INDArray fake = steps.generate(n, true);
+        double d = steps.discriminatorStep(real, fake, sums, 1, 1);
         double g = 0;
-        for (int k = 0; k < run.spec().generatorSteps(); k++) {
-            g += generatorStep(run, k == 0 ? fake : generate(run, real.size(0)), sums, 1, k + 1);
+        int gSteps = steps.run.spec().generatorSteps();
+        for (int k = 0; k < gSteps; k++) {
+            g += steps.generatorStep(k == 0 ? fake : steps.generate(n, true), sums, 1, k + 1);
         }
-        return new double[] {d, g / run.spec().generatorSteps()};
+        return new double[] {d, g / gSteps};
     }
 
     /** The losses and discriminator outputs summed over an epoch's steps. */
@@ -115,47 +127,103 @@ public final class GanTrainer {
         long examples;
     }
 
-    /** G(z) for {@code n} fresh noise vectors, with its graph (the generator step backpropagates through it). */
-    private static Tensor generate(GanRun run, long n) {
-        Tensor z = Tensor.of(Init.normal(run.rng(), run.dtype(), 0, 1, run.spec().noiseShape(n)));
-        return run.generator().forward(z);
-    }
-
-    /** @return the step's loss */
-    private static double discriminatorStep(GanRun run, Tensor real, Tensor fake, Sums sums, int epoch, long step) {
-        run.discriminatorOptimizer().zeroGrad();
-        Tensor sReal = run.discriminator().forward(real);
-        Tensor sFake = run.discriminator().forward(fake.detach());
-        Tensor loss = run.loss().discriminator(sReal, sFake, run.spec().realTarget());
-        double v = finite(loss, "discriminator", epoch, step);
-        loss.backward();
-        run.discriminatorOptimizer().step();
-        sums.d += v;
-        sums.real += sReal.data().meanNumber().doubleValue();
-        sums.fake += sFake.data().meanNumber().doubleValue();
-        sums.dn++;
-        sums.examples += real.size(0);
-        return v;
-    }
-
     /**
-     * One generator step. The discriminator's gradients it leaves behind are cleared by the next discriminator
-     * step's zeroGrad; only the generator's optimizer steps here.
+     * A run's three compiled steps. The generator's forward G(z) is one (its backward waits, seeded with the
+     * gradient the generator loss hands back to G(z)); the discriminator step (both D forwards, its loss and
+     * backward) another; the generator's loss through D a third, which asks for the gradient of its input.
+     * Split so, one round does what eager autodiff does through one graph, bit for bit: G runs forward once, the
+     * discriminator step sees G(z)'s values, and the generator step updates D's gradients it then discards.
      */
-    private static double generatorStep(GanRun run, Tensor fake, Sums sums, int epoch, long step) {
-        run.generatorOptimizer().zeroGrad();
-        Tensor loss = run.loss().generator(run.discriminator().forward(fake));
-        double v = finite(loss, "generator", epoch, step);
-        loss.backward();
-        run.generatorOptimizer().step();
-        sums.g += v;
-        sums.gn++;
-        return v;
+    public static final class Steps implements AutoCloseable {
+        private final GanRun run;
+        private final CompiledStep generator;
+        private final CompiledStep discriminator;
+        private final CompiledStep generatorLoss;
+        /** Whether {@link #generator}'s last forward waits for its backward (a generator step will follow). */
+        private boolean pending;
+
+        public Steps(GanRun run, boolean compiled) {
+            this.run = run;
+            Layer g = run.generator();
+            Layer d = run.discriminator();
+            generator = new CompiledStep("generator", in -> new Tensor[] {g.forward(in[0])}, run.rng(), compiled,
+                    g::buffers);
+            discriminator = new CompiledStep("discriminator step", in -> {
+                Tensor sReal = d.forward(in[0]);
+                Tensor sFake = d.forward(in[1]);
+                return new Tensor[] {run.loss().discriminator(sReal, sFake, run.spec().realTarget()), sReal, sFake};
+            }, run.rng(), compiled, d::buffers);
+            generatorLoss = new CompiledStep("generator loss", in -> new Tensor[] {run.loss().generator(d.forward(in[0]))},
+                    run.rng(), compiled, d::buffers);
+        }
+
+        /** G(z) for {@code n} fresh noise vectors from the run's stream; {@code forStep}: a generator step follows. */
+        INDArray generate(long n, boolean forStep) {
+            INDArray z = Init.normal(run.rng(), run.dtype(), 0, 1, run.spec().noiseShape(n));
+            if (pending) {
+                throw new IllegalStateException("a generated batch waits for its generator step");
+            }
+            pending = forStep;
+            if (forStep) {
+                // The generator step's backward fills these; clear them now, before the step that records it.
+                run.generatorOptimizer().zeroGrad();
+            }
+            try (GradMode.Scope graph = forStep ? GradMode.on() : GradMode.off()) {
+                return generator.forward(run.generator().isTraining(), forStep, z)[0].data();
+            }
+        }
+
+        /** @return the step's loss */
+        double discriminatorStep(INDArray real, INDArray fake, Sums sums, int epoch, long step) {
+            run.discriminatorOptimizer().zeroGrad();
+            Tensor[] out = discriminator.forward(run.discriminator().isTraining(), true, real, fake);
+            double v = finite(discriminator, out[0], "discriminator", epoch, step);
+            discriminator.backward();
+            run.discriminatorOptimizer().step();
+            sums.d += v;
+            sums.real += out[1].data().meanNumber().doubleValue();
+            sums.fake += out[2].data().meanNumber().doubleValue();
+            sums.dn++;
+            sums.examples += real.size(0);
+            return v;
+        }
+
+        /**
+         * One generator step on the batch {@link #generate} made last. The discriminator's gradients it computes on
+         * the way are discarded (the next discriminator step starts from zero); only the generator's optimizer steps.
+         */
+        double generatorStep(INDArray fake, Sums sums, int epoch, long step) {
+            run.discriminatorOptimizer().zeroGrad();
+            Tensor loss = generatorLoss.forward(run.discriminator().isTraining(), true, new boolean[] {true}, fake)[0];
+            double v;
+            try {
+                v = finite(generatorLoss, loss, "generator", epoch, step);
+            } catch (TrainingDivergedException e) {
+                generator.cancel();
+                pending = false;
+                throw e;
+            }
+            generatorLoss.backward();
+            generator.backward(generatorLoss.inputGradient(0));
+            pending = false;
+            run.generatorOptimizer().step();
+            sums.g += v;
+            sums.gn++;
+            return v;
+        }
+
+        @Override
+        public void close() {
+            generator.close();
+            discriminator.close();
+            generatorLoss.close();
+        }
     }
 
-    private static double finite(Tensor loss, String which, int epoch, long step) {
+    private static double finite(CompiledStep owner, Tensor loss, String which, int epoch, long step) {
         double v = loss.item();
         if (!Double.isFinite(v)) {
+            owner.cancel();
             throw new TrainingDivergedException("GAN training diverged at epoch " + epoch + ", " + which + " step "
                     + step + ": the " + which + " loss is " + v + "; nothing was saved after epoch " + (epoch - 1),
                     epoch, step, null);

@@ -39,7 +39,8 @@ final class ReproduceCommand implements Callable<Integer> {
         PrintStream console = System.out;
         console.println(m.title());
         Experiment.Outcome o = new Experiment(m.title(), "dendrite reproduce " + model, spec, m.paperAccuracy(),
-                m.paperSource(), options.data, options.out.resolve(model), options.resume).run(console);
+                m.paperSource(), options.data, options.out.resolve(model), options.resume).with(options.engine())
+                .run(console);
         console.printf("%n%-10s %s  (%s)%n", "paper", m.paperFigure(), m.paperSource());
         console.printf("%-10s %.4f  (epoch %d, %s)%n", "Dendrite", o.accuracy(), o.state().epoch(), o.data());
         return 0;
@@ -60,7 +61,7 @@ final class ReproduceCommand implements Callable<Integer> {
         Path out = options.out.resolve(model);
         List<String> summary = s.run(new Study.Context(data, options.data, out,
                 options.seed == null ? TrainingSpec.DEFAULT_SEED : options.seed, options.epochs, console,
-                options.resume));
+                options.resume, options.engine()));
         console.println();
         summary.forEach(console::println);
         console.println("wrote " + out + "/report.md");

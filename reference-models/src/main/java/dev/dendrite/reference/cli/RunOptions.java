@@ -44,4 +44,16 @@ final class RunOptions {
 
     @Option(names = "--resume", paramLabel = "CHECKPOINT.zip", description = "Continue a run from its checkpoint.")
     Path resume;
+
+    @Option(names = "--eager", description = "Run every step eagerly instead of capturing and replaying it (the "
+            + "results are the same bit for bit; compiled steps are faster).")
+    boolean eager;
+
+    @Option(names = "--explain-plan", description = "At the end, print each compiled step's plan: its native calls, "
+            + "unit nodes, random seeds and arena size, or why it ran eagerly.")
+    boolean explainPlan;
+
+    dev.dendrite.reference.run.EngineOptions engine() {
+        return new dev.dendrite.reference.run.EngineOptions(!eager, explainPlan);
+    }
 }

@@ -54,7 +54,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         spec = options.apply(spec);
         Experiment.Outcome o = new Experiment(name, "dendrite train " + specFile, spec, new double[0], null,
-                options.data, options.out.resolve(name), options.resume).run(System.out);
+                options.data, options.out.resolve(name), options.resume).with(options.engine()).run(System.out);
         System.out.printf("%ntest accuracy %.4f (epoch %d, %s)%n", o.accuracy(), o.state().epoch(), o.data());
         return 0;
     }
@@ -87,7 +87,7 @@ final class TrainCommand implements Callable<Integer> {
         FashionMnist data = Datasets.load(spec.data(), options.data);
         System.out.println("data: " + data.description());
         Path out = options.out.resolve(name);
-        GanExperiment.Result r = new GanExperiment(spec, out, options.resume, null)
+        GanExperiment.Result r = new GanExperiment(spec, out, options.resume, null, options.engine())
                 .run(PixelScale.tanhImages(data.train()), System.out);
         GanEpochStats last = r.state().history().get(r.state().history().size() - 1);
         String onnx = "- `generator.onnx`: " + r.onnx().generator() + "\n- `discriminator.onnx`: "

@@ -61,7 +61,7 @@ public final class DcganStudy implements Study {
         GanSpec spec = Dcgan.spec(Dcgan.WIDTH, epochs, BATCH, c.seed());
         c.console().println("DCGAN: " + epochs + " epochs of " + c.data().train().size() + " images, batch " + BATCH);
         GanExperiment.Result r = new GanExperiment(spec, c.out(), c.resume(),
-                run -> new GanExperiment.ScoredNoise(scorer.generated(), GanExperiment.scoreNoise(run, n)))
+                run -> new GanExperiment.ScoredNoise(scorer.generated(), GanExperiment.scoreNoise(run, n)), c.engine())
                 .run(PixelScale.tanhImages(c.data().train()), c.console());
 
         GanEpochStats last = r.state().history().get(r.state().history().size() - 1);
@@ -87,7 +87,7 @@ public final class DcganStudy implements Study {
             if (ck == null || ck.state().epoch() != epochs) {
                 TrainingSpec spec = new LeNet5().spec().withEpochs(epochs).withSeed(c.seed());
                 new Experiment("LeNet-5 scorer for the DCGAN study", "dendrite reproduce dcgan", spec, new double[0],
-                        null, c.dataDir(), dir, null).run(c.data(), c.console());
+                        null, c.dataDir(), dir, null).with(c.engine()).run(c.data(), c.console());
                 ck = Checkpoint.read(file);
             } else {
                 c.console().println("scorer: reusing " + file);

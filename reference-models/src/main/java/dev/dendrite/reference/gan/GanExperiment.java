@@ -21,6 +21,7 @@ import dev.dendrite.nn.Init;
 import dev.dendrite.nn.LayerContext;
 import dev.dendrite.random.Rng;
 import dev.dendrite.reference.report.StudyReport;
+import dev.dendrite.reference.run.EngineOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,7 +38,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * @param scorer makes the per-epoch sample scorer from the run (for its noise shape and dtype); null for none
  * @param resume a GAN checkpoint to continue (its spec wins; {@code spec} gives only the epochs), or null
  */
-public record GanExperiment(GanSpec spec, Path out, Path resume, Function<GanRun, ScoredNoise> scorer) {
+public record GanExperiment(GanSpec spec, Path out, Path resume, Function<GanRun, ScoredNoise> scorer,
+        EngineOptions engine) {
+
+    public GanExperiment(GanSpec spec, Path out, Path resume, Function<GanRun, ScoredNoise> scorer) {
+        this(spec, out, resume, scorer, EngineOptions.DEFAULT);
+    }
 
     /** A scorer and the fixed noise it scores the generator on. */
     public record ScoredNoise(ClassifierScore score, INDArray noise) {}
@@ -66,7 +72,7 @@ public record GanExperiment(GanSpec spec, Path out, Path resume, Function<GanRun
         GanState end = new GanTrainer(List.of(progress, new GanMetricsCsv(out.resolve("metrics.csv")),
                 new GanCheckpointWriter(out.resolve("checkpoint.zip")),
                 new SampleGrids(out.resolve("samples"), 8, 8, -1, 1)),
-                scored == null ? null : scored.score().forGenerator(scored.noise())).fit(run);
+                scored == null ? null : scored.score().forGenerator(scored.noise()), engine.compiled()).fit(run);
         run.generator().train(false);
         INDArray noise = scored != null ? scored.noise() : scoreNoise(run, 100);
         INDArray samples = ClassifierScore.generate(run.generator(), noise);

@@ -40,8 +40,7 @@ final class DeepAutoencoder {
     }
 
     /** The training objective: mean squared error per pixel, the figure the study compares with PCA. */
-    static Tensor loss(Layer autoencoder, INDArray pixels) {
-        Tensor x = Tensor.of(pixels);
+    static Tensor loss(Layer autoencoder, Tensor x) {
         Tensor d = F.sub(autoencoder.forward(x), x);
         return F.mean(F.mul(d, d), false);
     }

@@ -12,6 +12,8 @@ import dev.dendrite.reference.models.Study;
 import dev.dendrite.reference.report.Charts;
 import dev.dendrite.reference.report.StudyReport;
 import dev.dendrite.reference.run.Engine;
+import dev.dendrite.tensor.CompiledStep;
+import dev.dendrite.tensor.Tensor;
 import dev.dendrite.reference.run.OnnxExport;
 import dev.dendrite.tensor.Tensor;
 import java.util.ArrayList;
@@ -69,15 +71,16 @@ public final class DeepAutoencoderStudy implements Study {
                 + "%.2f s, data route %.2f s%n", CODE, pcaMse, pcaTrainMse, 100 * pca.explained(CODE), pca.seconds(),
                 byData.seconds());
 
-        Engine engine = new Engine(c.seed());
+        Engine engine = new Engine(c.seed(), c.engine());
         Layer ae = DeepAutoencoder.build(engine);
         Optimizer adam = engine.optimizer("adam", "{\"lr\": " + LR + "}", ae.parameters());
         DataLoader loader = new DataLoader(train, BATCH, true, false, engine.rng());
         List<Epoch> history = new ArrayList<>();
+        CompiledStep step = engine.step("autoencoder step", ae, in -> new Tensor[] {DeepAutoencoder.loss(ae, in[0])});
         for (int e = 1; e <= epochs; e++) {
             long start = System.nanoTime();
             ae.train(true);
-            double loss = GradientSteps.epoch(loader, adam, x -> DeepAutoencoder.loss(ae, x));
+            double loss = GradientSteps.epoch(loader, adam, ae, step);
             double seconds = (System.nanoTime() - start) / 1e9;
             double mse = Pca.mse(DeepAutoencoder.apply(ae, test), test);
             history.add(new Epoch(e, loss, mse, seconds));

@@ -50,17 +50,26 @@ final class Vae extends Module {
 
     /**
      * The single-sample estimate of the evidence lower bound (the paper's eq. 10 with L = 1):
-     * log p(x|z) − KL(q(z|x) ‖ N(0, I)) with z = μ + exp(½ log σ²)·ε.
+     * log p(x|z) − KL(q(z|x) ‖ N(0, I)) with z = μ + exp(½ log σ²)·ε, ε ~ N(0, I) drawn by a random primitive
+     * seeded from {@code rng} (so a compiled step draws a new ε on every replay).
      *
-     * @param x [batch, in] targets in [0, 1] (Bernoulli means; binary or grey-level)
-     * @param noise ε, [batch, latent]
+     * @param input [batch, in] targets in [0, 1] (Bernoulli means; binary or grey-level)
      */
+    Elbo elbo(Tensor input, Rng rng) {
+        return elbo(input, mu -> F.randomNormal(mu, rng.nextLong()));
+    }
+
+    /** The same with a given ε [batch, latent] (tests compare with PyTorch on fixed noise). */
     Elbo elbo(INDArray x, INDArray noise) {
-        Tensor input = Tensor.of(x);
+        return elbo(Tensor.of(x), mu -> Tensor.of(noise));
+    }
+
+    private Elbo elbo(Tensor input, java.util.function.UnaryOperator<Tensor> epsilonLike) {
         Tensor h = encoder.forward(input);
         Tensor mu = mean.forward(h);
         Tensor logVar = logVariance.forward(h);
-        Tensor z = F.add(mu, F.mul(F.exp(F.mul(logVar, 0.5)), Tensor.of(noise)));
+        Tensor noise = epsilonLike.apply(mu);
+        Tensor z = F.add(mu, F.mul(F.exp(F.mul(logVar, 0.5)), noise));
         Tensor logits = decoder.forward(z);
         // log p(x|z) = Σ x·l − softplus(l), the negative of BCE-with-logits; F.softplus is the overflow-free form.
         Tensor logLikelihood = F.sum(F.sub(F.mul(input, logits), F.softplus(logits)), false, 1);
@@ -71,9 +80,9 @@ final class Vae extends Module {
         return new Elbo(F.sub(reconstruction, klMean), reconstruction, klMean);
     }
 
-    /** The training objective: the negative ELBO, with ε drawn now from {@code rng}. */
-    Tensor loss(INDArray x, Rng rng) {
-        return F.neg(elbo(x, Init.normal(rng, x.dataType(), 0, 1, x.size(0), latent)).elbo());
+    /** The training objective: the negative ELBO, with ε drawn from {@code rng}. */
+    Tensor loss(Tensor x, Rng rng) {
+        return F.neg(elbo(x, rng).elbo());
     }
 
     /**
@@ -88,7 +97,7 @@ final class Vae extends Module {
             for (long from = 0; from < x.size(0); from += 1000) {
                 long to = Math.min(x.size(0), from + 1000);
                 INDArray rows = x.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup();
-                Elbo e = elbo(rows, Init.normal(rng, x.dataType(), 0, 1, to - from, latent));
+                Elbo e = elbo(Tensor.of(rows), rng);
                 sums[0] += e.elbo().item() * (to - from);
                 sums[1] += e.reconstruction().item() * (to - from);
                 sums[2] += e.kl().item() * (to - from);

@@ -12,6 +12,8 @@ import dev.dendrite.reference.models.Study;
 import dev.dendrite.reference.report.Charts;
 import dev.dendrite.reference.report.StudyReport;
 import dev.dendrite.reference.run.Engine;
+import dev.dendrite.tensor.CompiledStep;
+import dev.dendrite.tensor.Tensor;
 import dev.dendrite.reference.run.OnnxExport;
 import dev.dendrite.tensor.Tensor;
 import java.util.ArrayList;
@@ -58,16 +60,17 @@ public final class VaeStudy implements Study {
         int epochs = c.epochs() == null ? EPOCHS : c.epochs();
         ArrayDataset train = PixelScale.unit(c.data().train());
         INDArray test = PixelScale.unit(c.data().test().features());
-        Engine engine = new Engine(c.seed());
+        Engine engine = new Engine(c.seed(), c.engine());
         Vae vae = new Vae(engine, 784, HIDDEN, LATENT);
         Optimizer adam = engine.optimizer("adam", "{\"lr\": " + LR + "}", vae.parameters());
         DataLoader loader = new DataLoader(train, BATCH, true, false, engine.rng());
         c.console().printf("VAE 784-%d-%d, Adam lr %s, batch %d, %d epochs%n", HIDDEN, LATENT, LR, BATCH, epochs);
         List<Epoch> history = new ArrayList<>();
+        CompiledStep step = engine.step("VAE step", vae, in -> new Tensor[] {vae.loss(in[0], engine.rng())});
         for (int e = 1; e <= epochs; e++) {
             long start = System.nanoTime();
             vae.train(true);
-            double loss = GradientSteps.epoch(loader, adam, x -> vae.loss(x, engine.rng()));
+            double loss = GradientSteps.epoch(loader, adam, vae, step);
             double seconds = (System.nanoTime() - start) / 1e9;
             double[] t = vae.evaluate(test, new Rng(c.seed() ^ EVAL_SEED));
             history.add(new Epoch(e, -loss, t[0], t[1], t[2], seconds));

@@ -40,7 +40,7 @@ public final class ElmStudy implements Study {
         c.console().println("backprop: the same network, Adam, " + epochs + " epochs");
         Experiment.Outcome bp = new Experiment("784-" + HIDDEN + "-10 sigmoid network, backprop", "dendrite reproduce "
                 + name(), spec, new double[0], null, c.dataDir(), c.out().resolve("backprop"), null)
-                .run(c.data(), c.console());
+                .with(c.engine()).run(c.data(), c.console());
         double bpSeconds = bp.seconds();
         Charts.write(c.out().resolve("elm.png"), List.of(
                 Charts.accuracyBars("test accuracy", List.of("ELM", "backprop"),

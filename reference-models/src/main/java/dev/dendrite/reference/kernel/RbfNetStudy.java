@@ -51,7 +51,7 @@ public final class RbfNetStudy implements Study {
         c.console().println("RBF network: k-means centres, ridge readout, then " + epochs + " epochs end to end");
         Experiment.Outcome rbf = new Experiment(title(), "dendrite reproduce " + name(), spec(epochs, c.seed()),
                 new double[0], null, c.dataDir(), c.out().resolve("rbf"), null, List.of(init))
-                .run(c.data(), c.console());
+                .with(c.engine()).run(c.data(), c.console());
         double rbfSeconds = rbf.seconds() + init.seconds();
 
         c.console().println("ELM: " + ElmStudy.HIDDEN + " random sigmoid units, ridge readout");
@@ -60,7 +60,7 @@ public final class RbfNetStudy implements Study {
         c.console().println("MLP: 784-" + MLP_HIDDEN + "-10 sigmoid, backprop, " + epochs + " epochs");
         Experiment.Outcome mlp = new Experiment("784-" + MLP_HIDDEN + "-10 sigmoid network, backprop",
                 "dendrite reproduce " + name(), KernelNets.oneHiddenLayer(MLP_HIDDEN, epochs, c.seed()), new double[0],
-                null, c.dataDir(), c.out().resolve("mlp"), null).run(c.data(), c.console());
+                null, c.dataDir(), c.out().resolve("mlp"), null).with(c.engine()).run(c.data(), c.console());
         double mlpSeconds = mlp.seconds();
 
         List<String> names = List.of("RBF net", "ELM", "MLP");

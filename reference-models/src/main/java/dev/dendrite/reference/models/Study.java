@@ -43,7 +43,12 @@ public interface Study {
      * @param resume the {@code --resume} checkpoint, or null; only for a {@link #resumable()} study
      */
     record Context(FashionMnist data, Path dataDir, Path out, long seed, Integer epochs, PrintStream console,
-            Path resume) {
+            Path resume, dev.dendrite.reference.run.EngineOptions engine) {
+        public Context(FashionMnist data, Path dataDir, Path out, long seed, Integer epochs, PrintStream console,
+                Path resume) {
+            this(data, dataDir, out, seed, epochs, console, resume, dev.dendrite.reference.run.EngineOptions.DEFAULT);
+        }
+
         public Context(FashionMnist data, Path dataDir, Path out, long seed, Integer epochs, PrintStream console) {
             this(data, dataDir, out, seed, epochs, console, null);
         }

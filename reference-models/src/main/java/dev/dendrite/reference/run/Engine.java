@@ -5,7 +5,6 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import dev.dendrite.inject.DendriteModule;
 import dev.dendrite.inject.Registries;
-import dev.dendrite.inject.Settings;
 import dev.dendrite.loss.Loss;
 import dev.dendrite.nn.ComponentSpec;
 import dev.dendrite.nn.Layer;
@@ -14,6 +13,7 @@ import dev.dendrite.nn.LayerSpec;
 import dev.dendrite.optim.Optimizer;
 import dev.dendrite.random.Rng;
 import dev.dendrite.spi.Json;
+import dev.dendrite.tensor.CompiledStep;
 import dev.dendrite.tensor.Tensor;
 import dev.dendrite.train.Components;
 import java.util.Map;
@@ -27,11 +27,30 @@ import java.util.Map;
 public final class Engine {
     private final LayerContext layers;
     private final Registries registries;
+    private final boolean compiled;
 
     public Engine(long seed) {
-        Injector injector = Guice.createInjector(new DendriteModule(Settings.defaults().withSeed(seed)));
+        this(seed, EngineOptions.DEFAULT);
+    }
+
+    public Engine(long seed, EngineOptions options) {
+        Injector injector = Guice.createInjector(new DendriteModule(options.settings(seed)));
         this.layers = injector.getInstance(LayerContext.class);
         this.registries = injector.getInstance(Registries.class);
+        this.compiled = options.compiled();
+    }
+
+    /**
+     * A training step of {@code model} as a compiled step ({@link CompiledStep}: captured per input shape, then
+     * replayed), or eager under {@code --eager}; its random primitives draw from the run's stream.
+     */
+    public CompiledStep step(String name, Layer model, CompiledStep.Body body) {
+        return new CompiledStep(name, body, rng(), compiled, model::buffers);
+    }
+
+    /** As {@link #step(String, Layer, CompiledStep.Body)}, keeping up to {@code plans} input shapes' plans. */
+    public CompiledStep step(String name, Layer model, CompiledStep.Body body, int plans) {
+        return new CompiledStep(name, body, rng(), compiled, model::buffers, plans);
     }
 
     public LayerContext layers() {

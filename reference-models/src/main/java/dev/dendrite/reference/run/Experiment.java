@@ -4,7 +4,6 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import dev.dendrite.inject.DendriteModule;
 import dev.dendrite.inject.Registries;
-import dev.dendrite.inject.Settings;
 import dev.dendrite.nn.LayerContext;
 import dev.dendrite.onnxbridge.OnnxExporter;
 import dev.dendrite.onnxbridge.proto.ModelProto;
@@ -41,11 +40,22 @@ import java.util.List;
  *     initialisation at the start of a fresh run)
  */
 public record Experiment(String title, String command, TrainingSpec spec, double[] paperAccuracy, String paperSource,
-        Path dataDir, Path out, Path resume, List<TrainingListener> listeners) {
+        Path dataDir, Path out, Path resume, List<TrainingListener> listeners, EngineOptions engine) {
+
+    public Experiment(String title, String command, TrainingSpec spec, double[] paperAccuracy, String paperSource,
+            Path dataDir, Path out, Path resume, List<TrainingListener> listeners) {
+        this(title, command, spec, paperAccuracy, paperSource, dataDir, out, resume, listeners, EngineOptions.DEFAULT);
+    }
 
     public Experiment(String title, String command, TrainingSpec spec, double[] paperAccuracy, String paperSource,
             Path dataDir, Path out, Path resume) {
         this(title, command, spec, paperAccuracy, paperSource, dataDir, out, resume, List.of());
+    }
+
+    /** The same run with other engine options ({@code --eager}, {@code --explain-plan}). */
+    public Experiment with(EngineOptions options) {
+        return new Experiment(title, command, spec, paperAccuracy, paperSource, dataDir, out, resume, listeners,
+                options);
     }
 
     /** What the run reached. */
@@ -78,7 +88,7 @@ public record Experiment(String title, String command, TrainingSpec spec, double
         List<TrainingListener> all = new ArrayList<>(List.of(new ProgressBarListener(console),
                 new MetricsCsv(out.resolve("metrics.csv")), new CheckpointWriter(checkpoint)));
         all.addAll(listeners);
-        Injector injector = Guice.createInjector(new DendriteModule(Settings.defaults().withSeed(spec.seed())),
+        Injector injector = Guice.createInjector(new DendriteModule(engine.settings(spec.seed())),
                 new TrainingModule(all.toArray(TrainingListener[]::new)));
         LayerContext ctx = injector.getInstance(LayerContext.class);
         Registries registries = injector.getInstance(Registries.class);
@@ -98,6 +108,9 @@ public record Experiment(String title, String command, TrainingSpec spec, double
                     + checkpoint : ""), e);
         }
         TrainingState state = result.state();
+        if (engine.explainPlan()) {
+            console.print("plan: " + result.plan());
+        }
         CurvePlot.write(out.resolve("curve.png"), title, state.history(), paperAccuracy);
         String onnx = exportOnnx(run);
         console.println("onnx: " + onnx);

@@ -11,6 +11,7 @@ import dev.dendrite.random.Rng;
 import dev.dendrite.reference.models.Study;
 import dev.dendrite.reference.report.StudyReport;
 import dev.dendrite.reference.run.Engine;
+import dev.dendrite.tensor.CompiledStep;
 import dev.dendrite.tensor.DendriteException;
 import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.Tensor;
@@ -116,13 +117,20 @@ public final class CharLstmStudy implements Study {
         c.console().printf("bigram (α = %s, chosen on the training part): held-out %.4f bits per character%n", alpha,
                 bigramBits);
 
-        Engine engine = new Engine(c.seed());
+        Engine engine = new Engine(c.seed(), c.engine());
         CharLstm model = new CharLstm(engine.layers(), v, config.embedding(), config.hidden(), config.layers(),
                 config.dropout());
         Optimizer adam = engine.optimizer("adam", "{\"lr\": " + config.lr() + "}", model.parameters());
         Loss loss = engine.crossEntropy();
         c.console().println("LSTM: " + config.describe() + ", " + epochs + " epochs");
 
+        // One compiled step per window: the loss, and the final state handed to the next window as inputs (so the
+        // first window of an epoch, without a state, is a second signature).
+        CompiledStep trainStep = engine.step("char-LSTM step", model, in -> {
+            CharLstm.Step out = model.run(in[0], in.length > 2 ? new CharLstm.State(in[2], in[3]) : null);
+            return new Tensor[] {loss.compute(F.reshape(out.logits(), -1, v), in[1]), out.state().h(),
+                out.state().c()};
+        });
         List<Epoch> history = new ArrayList<>();
         int stepsPerEpoch = (train.length / config.streams() - 1) / config.window();
         long totalSteps = (long) stepsPerEpoch * epochs;
@@ -136,23 +144,29 @@ public final class CharLstmStudy implements Study {
             // Each epoch's streams start at a random shift, so the windows' edges fall elsewhere every pass.
             int shift = engine.rng().nextInt(config.window());
             int streamLength = (train.length - shift) / config.streams();
-            CharLstm.State state = null;
+            INDArray[] state = null;
             for (int from = 0; from + config.window() + 1 <= streamLength; from += config.window()) {
                 adam.setLearningRate(cosine(step++, totalSteps));
                 adam.zeroGrad();
                 INDArray[] xy = windows(train, shift, streamLength, from, config.streams(), config.window());
-                CharLstm.Step out = model.run(Tensor.of(xy[0]), state);
-                Tensor l = loss.apply(F.reshape(out.logits(), -1, v), Tensor.of(xy[1]));
-                l.backward();
+                Tensor[] out = trainStep.forward(model.isTraining(), true,
+                        state == null ? xy : new INDArray[] {xy[0], xy[1], state[0], state[1]});
+                double l = out[0].item();
+                if (!Double.isFinite(l)) {
+                    trainStep.cancel();
+                    throw new DendriteException("char-lstm: training diverged, loss " + l + " at epoch " + e);
+                }
+                trainStep.backward();
                 double norm = GradClip.clipNorm(model.parameters().values(), config.clip());
                 if (!Double.isFinite(norm)) {
                     throw new DendriteException("char-lstm: training diverged, gradient norm " + norm + " at epoch "
                             + e);
                 }
                 adam.step();
-                // Carry the state into the next window without backpropagating into this one (truncated BPTT).
-                state = new CharLstm.State(out.state().h().detach(), out.state().c().detach());
-                nats += l.item();
+                // Carry the state into the next window as values, not through the graph (truncated BPTT): the next
+                // call copies them in before anything overwrites them.
+                state = new INDArray[] {out[1].data(), out[2].data()};
+                nats += l;
                 batches++;
             }
             double seconds = (System.nanoTime() - t0) / 1e9;

@@ -7,6 +7,7 @@ import dev.dendrite.optim.Optimizer;
 import dev.dendrite.reference.models.Study;
 import dev.dendrite.reference.report.StudyReport;
 import dev.dendrite.reference.run.Engine;
+import dev.dendrite.tensor.CompiledStep;
 import dev.dendrite.tensor.DendriteException;
 import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.Tensor;
@@ -84,7 +85,7 @@ public final class Seq2SeqStudy implements Study {
         DigitReversal.Splits data = DigitReversal.generate(c.seed(), config.trainSize(), config.heldOutSize());
         c.console().printf("task: reverse %d-%d digits; %d training and %d held-out sequences (disjoint)%n",
                 DigitReversal.MIN_LENGTH, DigitReversal.MAX_LENGTH, data.train().size(), data.heldOut().size());
-        Engine engine = new Engine(c.seed());
+        Engine engine = new Engine(c.seed(), c.engine());
         Seq2SeqGru model = new Seq2SeqGru(engine.layers(), config.embedding(), config.hidden());
         Optimizer adam = engine.optimizer("adam", "{\"lr\": " + config.lr() + "}", model.parameters());
         Loss loss = engine.crossEntropy();
@@ -95,6 +96,9 @@ public final class Seq2SeqStudy implements Study {
                 .sum();
         long totalSteps = batchesPerEpoch * epochs;
         long step = 0;
+        // Batches come by length bucket (5 to 10 digits, and each bucket's last batch is smaller): a plan per shape.
+        CompiledStep trainStep = engine.step("seq2seq step", model, in -> new Tensor[] {loss.compute(
+                F.reshape(model.logits(in[0], in[1]), -1, DigitReversal.OUTPUT_CLASSES), in[2])}, 16);
         List<Epoch> history = new ArrayList<>();
         double trainSeconds = 0;
         ExactMatch score = null;
@@ -109,16 +113,20 @@ public final class Seq2SeqStudy implements Study {
                 adam.setLearningRate(cosine(step++, totalSteps));
                 adam.zeroGrad();
                 INDArray[] b = teacherForcing(batches.get(i));
-                Tensor logits = model.logits(Tensor.of(b[0]), Tensor.of(b[1]));
-                Tensor l = loss.apply(F.reshape(logits, -1, DigitReversal.OUTPUT_CLASSES), Tensor.of(b[2]));
-                l.backward();
+                Tensor[] out = trainStep.forward(model.isTraining(), true, b);
+                double l = out[0].item();
+                if (!Double.isFinite(l)) {
+                    trainStep.cancel();
+                    throw new DendriteException("seq2seq-gru: training diverged, loss " + l + " at epoch " + e);
+                }
+                trainStep.backward();
                 double norm = GradClip.clipNorm(model.parameters().values(), config.clip());
                 if (!Double.isFinite(norm)) {
                     throw new DendriteException("seq2seq-gru: training diverged, gradient norm " + norm + " at epoch "
                             + e);
                 }
                 adam.step();
-                nats += l.item() * b[2].length();
+                nats += l * b[2].length();
                 tokens += b[2].length();
                 // Scored EVALUATIONS_PER_EPOCH times per epoch, so a run of few epochs still draws a curve.
                 int quarter = (int) ((long) (i + 1) * EVALUATIONS_PER_EPOCH / batches.size());

@@ -126,7 +126,7 @@ class VaeTest {
         for (int run = 0; run < 2; run++) {
             Engine engine = new Engine(11);
             Vae vae = new Vae(engine, IN, HIDDEN, LATENT);
-            Tensor loss = vae.loss(x, engine.rng());
+            Tensor loss = vae.loss(Tensor.of(x), engine.rng());
             loss.backward();
             losses[run] = loss.item();
             // The log-variance head gets gradient from the reconstruction only through z = μ + σ·ε.
