@@ -38,8 +38,9 @@ final class Bits {
                 + y[first]) + "), max |diff| " + worst;
     }
 
+    /** Exactly the array's elements, C order: a copy, since a buffer may be larger than the array it holds. */
     private static byte[] bytes(INDArray x) {
-        INDArray c = x.isView() || x.ordering() != 'c' ? x.dup('c') : x;
-        return c.data().asBytes();
+        byte[] all = x.dup('c').data().asBytes();
+        return Arrays.copyOf(all, (int) (x.length() * x.dataType().width()));
     }
 }

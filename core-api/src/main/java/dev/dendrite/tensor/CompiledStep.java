@@ -532,7 +532,9 @@ public final class CompiledStep implements AutoCloseable {
         }
         List<INDArray> eagerAfter = e.afterB;
         for (int i = 0; i < e.watched.size(); i++) {
-            if (!Bits.same(e.watched.get(i), eagerAfter.get(i))) {
+            // Watched when the first plan was built; a node made a unit since may have turned one into an
+            // intermediate of this plan, which no longer touches the eager array.
+            if (plan.usesAsIs(e.watched.get(i)) && !Bits.same(e.watched.get(i), eagerAfter.get(i))) {
                 // A primitive writing into memory the step did not make there (an array filled outside Kernels,
                 // then updated in place) replays wrongly as native calls: run it as a unit.
                 int writer = writer(e.first.capture, e.watched.get(i));
@@ -737,8 +739,9 @@ public final class CompiledStep implements AutoCloseable {
                 case NEW, CAPTURED -> s.append("capturing");
                 case EAGER -> s.append("eager: ").append(e.reason);
                 case REPLAY -> s.append(String.format(java.util.Locale.ROOT,
-                        "%d native calls, %d unit nodes, %d random seeds, arena %.1f MB (%.1f MB unshared)",
-                        e.plan.boundCalls(), e.plan.unitNodes(), e.plan.seeds(), e.plan.arenaBytes() / 1e6,
+                        "%d native calls, %d unit nodes%s, %d random seeds, arena %.1f MB (%.1f MB unshared)",
+                        e.plan.boundCalls(), e.plan.unitNodes(), e.plan.unitNames().isEmpty() ? ""
+                                : " " + e.plan.unitNames(), e.plan.seeds(), e.plan.arenaBytes() / 1e6,
                         e.plan.unsharedBytes() / 1e6));
             }
             s.append('\n');

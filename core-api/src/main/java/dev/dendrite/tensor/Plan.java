@@ -42,6 +42,7 @@ final class Plan implements AutoCloseable {
     private final List<INDArray> persistent;
     private final int boundCalls;
     private final int unitNodes;
+    private final List<String> unitNames;
     /** For verification: each node's planned outputs and gradients (meaningful only without shared memory). */
     final INDArray[][] nodeOutputs;
     final INDArray[][] nodeGradIn;
@@ -101,8 +102,10 @@ final class Plan implements AutoCloseable {
                 INDArray z = remap.map(c.out()[0]);
                 org.nd4j.linalg.api.ops.Op op = x.length() == 0 ? null
                         : Kernels.LEGACY.get(c.op().substring(Kernels.LEGACY_PREFIX.length())).op(x, z, c.tArgs()[0]);
+                boolean serial = Threads.serial(c.op(), c.out());
                 target.add(seedValues -> {
                     if (op != null) {
+                        Threads.use(serial);
                         Nd4j.getExecutioner().exec(op);
                     }
                 });
@@ -128,7 +131,7 @@ final class Plan implements AutoCloseable {
                 }
                 DynamicCustomOp op = ops.computeIfAbsent(c.op(), n -> DynamicCustomOp.builder(n).build());
                 int random = c.seed() == null ? -1 : seedIndex.computeIfAbsent(c.seed(), s -> seedIndex.size());
-                target.add(new Bound(op, ctx, random));
+                target.add(new Bound(op, ctx, random, Threads.serial(c.op(), c.out())));
                 bound++;
             } else {
                 Capture.NodeRecord n = capture.nodes.get(e.node);
@@ -147,6 +150,7 @@ final class Plan implements AutoCloseable {
         }
         this.boundCalls = bound;
         this.unitNodes = units.size();
+        this.unitNames = units.stream().sorted().map(n -> capture.nodes.get(n).function.name()).toList();
         this.seeds = seedIndex.size();
         this.nodeOutputs = new INDArray[capture.nodes.size()][];
         this.nodeGradIn = new INDArray[capture.nodes.size()][];
@@ -162,8 +166,12 @@ final class Plan implements AutoCloseable {
         for (int i = 0; i < forwardInputs; i++) {
             Kernels.assign(inputs[i], newInputs[i]);
         }
-        for (Step s : forward) {
-            s.run(seedValues);
+        try {
+            for (Step s : forward) {
+                s.run(seedValues);
+            }
+        } finally {
+            Threads.reset();
         }
         return outputs;
     }
@@ -173,8 +181,12 @@ final class Plan implements AutoCloseable {
         if (seed != null) {
             Kernels.assign(inputs[forwardInputs], seed);
         }
-        for (Step s : backward) {
-            s.run(seedValues);
+        try {
+            for (Step s : backward) {
+                s.run(seedValues);
+            }
+        } finally {
+            Threads.reset();
         }
         for (int i = 0; i < leaves.size(); i++) {
             leaves.get(i).setGrad(leafGrads[i]);
@@ -215,6 +227,11 @@ final class Plan implements AutoCloseable {
 
     int unitNodes() {
         return unitNodes;
+    }
+
+    /** The primitives replayed as units, in the order they run. */
+    List<String> unitNames() {
+        return unitNames;
     }
 
     @Override
@@ -340,9 +357,10 @@ final class Plan implements AutoCloseable {
     }
 
     /** A native call bound once; a random one gets this replay's seed. */
-    private record Bound(DynamicCustomOp op, OpContext ctx, int seed) implements Step {
+    private record Bound(DynamicCustomOp op, OpContext ctx, int seed, boolean serial) implements Step {
         @Override
         public void run(long[] seeds) {
+            Threads.use(serial);
             if (seed >= 0) {
                 Kernels.seedGenerator(ctx, seeds[seed]);
             }
@@ -353,6 +371,7 @@ final class Plan implements AutoCloseable {
     private record UnitForward(Function function, INDArray[] inputs, INDArray[] outputs) implements Step {
         @Override
         public void run(long[] seeds) {
+            Threads.reset();
             INDArray[] out = function.replayForward(inputs);
             copyInto(function, "forward", out, outputs);
         }
@@ -361,6 +380,7 @@ final class Plan implements AutoCloseable {
     private record UnitBackward(Function function, INDArray[] gradOut, INDArray[] gradIn) implements Step {
         @Override
         public void run(long[] seeds) {
+            Threads.reset();
             INDArray[] g = function.replayBackward(gradOut);
             copyInto(function, "backward", g, gradIn);
         }

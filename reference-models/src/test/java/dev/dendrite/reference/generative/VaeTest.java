@@ -135,7 +135,7 @@ class VaeTest {
         }
         assertEquals(losses[0], losses[1], 0, "same seed, same noise, same loss");
         Engine other = new Engine(12);
-        assertTrue(new Vae(other, IN, HIDDEN, LATENT).loss(x, other.rng()).item() != losses[0]);
+        assertTrue(new Vae(other, IN, HIDDEN, LATENT).loss(Tensor.of(x), other.rng()).item() != losses[0]);
     }
 
     @Test
