@@ -1,15 +1,15 @@
 package dev.dendrite.kernel.ops;
 
-import dev.dendrite.kernel.SquaredDistances;
 import dev.dendrite.onnx.OnnxBuilder;
 import dev.dendrite.tensor.Function;
+import dev.dendrite.tensor.Kernels;
 import dev.dendrite.tensor.ShapeException;
 import dev.dendrite.tensor.Shapes;
 import dev.dendrite.tensor.Tensor;
 import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Gaussian RBF units as one primitive: {@code y[b, j] = exp(−γ_j · d²[b, j])} with
@@ -56,29 +56,73 @@ public final class GaussianRbf extends Function {
                     + ", log_gamma " + logGamma.dataType() + "; they must match");
         }
         long k = c.size(0);
-        gamma = Transforms.exp(logGamma, true).reshape(1, k);
-        d2 = SquaredDistances.of(x, c);
-        y = Transforms.exp(d2.mulRowVector(gamma).negi(), false);
+        long b = x.size(0);
+        DataType t = x.dataType();
+        // Every step a native call into arrays of its own (replayable by a compiled step): γ = e^logγ,
+        // d² = max(0, ‖x‖² − 2x·cᵀ + ‖c‖²), y = e^(−γ·d²).
+        gamma = Kernels.transform("exp", Kernels.empty(t, k), logGamma).reshape('c', new long[] {1, k});
+        d2 = mm(x, c, false, true);
+        Kernels.scalar("mul", d2, d2, -2.0);
+        Kernels.exec("add", d2, d2, sqNorms(x).reshape('c', new long[] {b, 1}));
+        Kernels.exec("add", d2, d2, sqNorms(c).reshape('c', new long[] {1, k}));
+        Kernels.scalar("max", d2, d2, 0.0);
+        y = Kernels.exec("multiply", Kernels.empty(t, b, k), d2, gamma);
+        Kernels.transform("neg", y, y);
+        Kernels.transform("exp", y, y);
         return new INDArray[] {y};
+    }
+
+    /** ‖row‖² of every row of a matrix, [rows]. */
+    private static INDArray sqNorms(INDArray m) {
+        return reduce("reduce_sqnorm", m, 1, new long[] {m.size(0)}, false);
+    }
+
+    /** One native reduction of a matrix along {@code axis} into an array of {@code shape}. */
+    private static INDArray reduce(String op, INDArray m, int axis, long[] shape, boolean keep) {
+        INDArray out = Kernels.empty(m.dataType(), shape);
+        Kernels.exec(op, new INDArray[] {m}, new INDArray[] {out}, new long[] {axis}, null, new boolean[] {keep});
+        return out;
+    }
+
+    private static INDArray mm(INDArray a, INDArray b, boolean ta, boolean tb) {
+        INDArray out = Kernels.empty(a.dataType(), ta ? a.size(1) : a.size(0), tb ? b.size(0) : b.size(1));
+        Kernels.exec("matmul", new INDArray[] {a, b}, new INDArray[] {out}, new long[] {ta ? 1 : 0, tb ? 1 : 0}, null,
+                null);
+        return out;
+    }
+
+    /** Σ of a matrix along {@code axis}, kept as a size-1 axis. */
+    private static INDArray sumKept(INDArray m, int axis) {
+        long[] shape = m.shape().clone();
+        shape[axis] = 1;
+        return reduce("reduce_sum", m, axis, shape, true);
     }
 
     @Override
     protected INDArray[] backward(INDArray[] g) {
-        INDArray h = g[0].mul(y).muliRowVector(gamma).negi(); // ∂L/∂d²
+        // H = ∂L/∂d² = −g·y·γ
+        INDArray h = Kernels.exec("multiply", Kernels.empty(y.dataType(), y.shape()), g[0], y);
+        Kernels.exec("multiply", h, h, gamma);
+        Kernels.transform("neg", h, h);
         INDArray dx = null;
         INDArray dc = null;
         INDArray dLogGamma = null;
-        // Each gradient is written once: the diagonal term allocates it, the GEMM accumulates into it (β = 1).
         if (needsGrad(0)) {
-            dx = x.mulColumnVector(h.sum(true, 1).reshape(x.size(0), 1).muli(2.0));
-            Nd4j.gemm(h, c, dx, false, false, -2.0, 1.0);
+            // 2·(rowsum H)·x − 2·H·c
+            dx = Kernels.exec("multiply", Kernels.empty(x.dataType(), x.shape()), x, sumKept(h, 1));
+            Kernels.scalar("mul", dx, dx, 2.0);
+            Kernels.axpy(dx, -2.0, mm(h, c, false, false), dx);
         }
         if (needsGrad(1)) {
-            dc = c.mulColumnVector(h.sum(0).reshape(c.size(0), 1).muli(2.0));
-            Nd4j.gemm(h, x, dc, true, false, -2.0, 1.0);
+            // 2·(colsum H)·c − 2·Hᵀ·x
+            dc = Kernels.exec("multiply", Kernels.empty(c.dataType(), c.shape()), c,
+                    sumKept(h, 0).reshape('c', new long[] {c.size(0), 1}));
+            Kernels.scalar("mul", dc, dc, 2.0);
+            Kernels.axpy(dc, -2.0, mm(h, x, true, false), dc);
         }
         if (needsGrad(2)) {
-            dLogGamma = h.mul(d2).sum(0);
+            INDArray hd = Kernels.exec("multiply", Kernels.empty(h.dataType(), h.shape()), h, d2);
+            dLogGamma = reduce("reduce_sum", hd, 0, new long[] {c.size(0)}, false);
         }
         return new INDArray[] {dx, dc, dLogGamma};
     }
