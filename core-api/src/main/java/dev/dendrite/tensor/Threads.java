@@ -20,8 +20,7 @@ final class Threads {
 
     /** Whether a call with these outputs runs on one thread. */
     static boolean serial(String op, org.nd4j.linalg.api.ndarray.INDArray[] outputs) {
-        if (!ON || op.contains("conv") || op.startsWith("matmul") || op.startsWith("lstm")
-                || op.equals("batchnorm") || op.contains("pool")) {
+        if (!ON) {
             return false;
         }
         long largest = 0;
