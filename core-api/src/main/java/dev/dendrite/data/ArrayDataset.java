@@ -35,7 +35,9 @@ public final class ArrayDataset implements Dataset {
                 throw new DendriteException(description + ": example " + i + " does not exist (size " + size() + ")");
             }
         }
-        return new Batch(rows(features, idx), rows(labels, idx));
+        Batch b = new Batch(rows(features, idx), rows(labels, idx), true);
+        idx.close();
+        return b;
     }
 
     private static INDArray rows(INDArray a, INDArray idx) {

@@ -37,6 +37,20 @@ final class MemoryPlan {
         this.unsharedBytes = unsharedBytes;
     }
 
+    /**
+     * Frees the arenas now rather than when the garbage collector finds them: a discarded plan (the one a
+     * verification used, or an evicted signature's) would otherwise hold its memory for a while. The plan's
+     * arrays must not be used afterwards.
+     */
+    void release() {
+        java.util.Set<DataBuffer> arenas = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        slots.values().forEach(s -> arenas.add(s.arena()));
+        for (DataBuffer a : arenas) {
+            a.close();
+        }
+        slots.clear();
+    }
+
     /** The slot of an intermediate buffer, or null for a persistent one. */
     Slot slot(DataBuffer base) {
         return slots.get(base);

@@ -244,6 +244,7 @@ final class Plan implements AutoCloseable {
             }
         }
         contexts.clear();
+        memory.release();
     }
 
     /** The buffer that owns an array's memory: views share their original's. */

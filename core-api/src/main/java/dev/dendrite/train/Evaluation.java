@@ -59,6 +59,7 @@ public final class Evaluation {
                     correct += predicted.eq(y.castTo(DataType.INT64)).castTo(DataType.INT64).sumNumber().longValue();
                 }
                 n += b.size();
+                b.release();
             }
         } finally {
             model.train(wasTraining);

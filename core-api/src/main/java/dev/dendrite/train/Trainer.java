@@ -121,6 +121,7 @@ public final class Trainer {
                     opt.setLearningRate(run.schedule().learningRate(step, run.baseLr()));
                 }
                 double loss = trainStep(train, b, epoch, step, index, loader.batches());
+                b.release();
                 step++;
                 index++;
                 lossSum += loss * b.size();

@@ -2,12 +2,12 @@ package dev.dendrite.attention.vit;
 
 import dev.dendrite.onnx.OnnxBuilder;
 import dev.dendrite.tensor.Function;
+import dev.dendrite.tensor.Kernels;
 import dev.dendrite.tensor.ShapeException;
 import dev.dendrite.tensor.Shapes;
 import dev.dendrite.tensor.Tensor;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -42,18 +42,24 @@ final class PrependToken extends Function {
                     + Shapes.str(x.shape()) + " and " + Shapes.str(token.shape()));
         }
         d = x.size(2);
-        INDArray tokens = token.broadcast(x.size(0), 1, d);
-        return new INDArray[] {Nd4j.concat(1, tokens, x)};
+        // The token broadcast to every example, then joined in front: native calls a compiled step replays.
+        INDArray tokens = Kernels.assign(Kernels.empty(x.dataType(), new long[] {x.size(0), 1, d}), token);
+        return new INDArray[] {Kernels.concat(1, tokens, x)};
     }
 
     @Override
     protected INDArray[] backward(INDArray[] g) {
         INDArray dx = needsGrad(0)
-                ? g[0].get(NDArrayIndex.all(), NDArrayIndex.interval(1, g[0].size(1)), NDArrayIndex.all()).dup('c')
+                ? Kernels.copy(g[0].get(NDArrayIndex.all(), NDArrayIndex.interval(1, g[0].size(1)), NDArrayIndex.all()))
                 : null;
-        INDArray dToken = needsGrad(1)
-                ? g[0].get(NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.all()).sum(0).reshape(1, 1, d)
-                : null;
+        INDArray dToken = null;
+        if (needsGrad(1)) {
+            // Σ over the batch of the gradient at position 0, [1, 1, d].
+            INDArray first = g[0].get(NDArrayIndex.all(), NDArrayIndex.interval(0, 1), NDArrayIndex.all());
+            dToken = Kernels.empty(g[0].dataType(), new long[] {1, 1, d});
+            Kernels.exec("reduce_sum", new INDArray[] {first}, new INDArray[] {dToken}, new long[] {0}, null,
+                    new boolean[] {true});
+        }
         return new INDArray[] {dx, dToken};
     }
 
