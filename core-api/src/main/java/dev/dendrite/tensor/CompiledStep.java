@@ -148,23 +148,11 @@ public final class CompiledStep implements AutoCloseable {
         }
         switch (e.running) {
             case FIRST -> {
-                e.first.seed = seed == null ? null : Kernels.copy(seed);
-                e.first.capture.resume();
-                try {
-                    eagerBackward(e.first.seed);
-                } finally {
-                    e.first.capture.close();
-                }
+                recordBackward(e.first, seed);
                 finishFirst(e, e.first);
             }
             case SECOND -> {
-                e.second.seed = seed == null ? null : Kernels.copy(seed);
-                e.second.capture.resume();
-                try {
-                    eagerBackward(e.second.seed);
-                } finally {
-                    e.second.capture.close();
-                }
+                recordBackward(e.second, seed);
                 verify(e);
             }
             case REPLAY -> e.plan.backward(seeds, seed);
@@ -173,6 +161,17 @@ public final class CompiledStep implements AutoCloseable {
             case EAGER -> eagerBackward(seed);
         }
         eagerOutputs = null;
+    }
+
+    /** The eager backward, recorded into the capture its forward started; the seed is copied first, unrecorded. */
+    private void recordBackward(Recording r, INDArray seed) {
+        r.seed = seed == null ? null : Kernels.copy(seed);
+        r.capture.resume();
+        try {
+            eagerBackward(r.seed);
+        } finally {
+            r.capture.close();
+        }
     }
 
     private void eagerBackward(INDArray seed) {
