@@ -320,41 +320,34 @@ final class Plan implements AutoCloseable {
     /** A primitive's value checks read its inputs; they run in the plan at the node's place. */
     private static Event check(Capture.NodeRecord n, int node) {
         List<Access> acc = new ArrayList<>();
-        for (INDArray a : n.inputs) {
-            acc.add(new Access(a, false));
-        }
+        add(acc, n.inputs, false);
         return new Event(null, node, Capture.Phase.FORWARD, acc, Kind.CHECK);
     }
 
     private static Event unitForward(Capture.NodeRecord n, int node) {
         List<Access> acc = new ArrayList<>();
-        for (INDArray a : n.inputs) {
-            acc.add(new Access(a, false));
-        }
-        for (INDArray a : n.outputs) {
-            acc.add(new Access(a, true));
-        }
+        add(acc, n.inputs, false);
+        add(acc, n.outputs, true);
         return new Event(null, node, Capture.Phase.FORWARD, acc, Kind.UNIT_FORWARD);
     }
 
     /** A unit's backward reads what its forward saw (its primitive keeps those arrays) and its output gradients. */
     private static Event unitBackward(Capture.NodeRecord n, int node) {
         List<Access> acc = new ArrayList<>();
-        for (INDArray a : n.inputs) {
-            acc.add(new Access(a, false));
-        }
-        for (INDArray a : n.outputs) {
-            acc.add(new Access(a, false));
-        }
-        for (INDArray a : n.gradOut) {
-            acc.add(new Access(a, false));
-        }
-        for (INDArray a : n.gradIn) {
+        add(acc, n.inputs, false);
+        add(acc, n.outputs, false);
+        add(acc, n.gradOut, false);
+        add(acc, n.gradIn, true);
+        return new Event(null, node, Capture.Phase.BACKWARD, acc, Kind.UNIT_BACKWARD);
+    }
+
+    /** Accesses to each present array (an input that needs no gradient has none). */
+    private static void add(List<Access> acc, INDArray[] arrays, boolean write) {
+        for (INDArray a : arrays) {
             if (a != null) {
-                acc.add(new Access(a, true));
+                acc.add(new Access(a, write));
             }
         }
-        return new Event(null, node, Capture.Phase.BACKWARD, acc, Kind.UNIT_BACKWARD);
     }
 
     /** A native call bound once; a random one gets this replay's seed. */
