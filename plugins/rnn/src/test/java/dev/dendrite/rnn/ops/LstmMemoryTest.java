@@ -38,7 +38,9 @@ class LstmMemoryTest {
             Tensor[] out = new LstmOp(Direction.FORWARD, H, false, false).apply(in);
             F.sum(out[0], false).backward();
         };
-        long growth = residentGrowth(pass, WARM_UP, PASSES);
+        // Two windows, the smaller counts: a leak grows resident memory in both, while a one-off jump (heap or
+        // allocator growth left by earlier tests in this JVM, measured 41 MB once in the full suite) lands in one.
+        long growth = Math.min(residentGrowth(pass, WARM_UP, PASSES), residentGrowth(pass, 0, PASSES));
         System.out.printf("lstm: resident memory grew %.1f MB over %d forward+backward passes%n",
                 growth / 1048576.0, PASSES);
         assertTrue(growth < BOUND, "resident memory grew " + (growth >> 20) + " MB over " + PASSES + " passes");
