@@ -102,7 +102,7 @@ final class Plan implements AutoCloseable {
                 INDArray z = remap.map(c.out()[0]);
                 org.nd4j.linalg.api.ops.Op op = x.length() == 0 ? null
                         : Kernels.LEGACY.get(c.op().substring(Kernels.LEGACY_PREFIX.length())).op(x, z, c.tArgs()[0]);
-                boolean serial = Threads.serial(c.op(), c.out());
+                boolean serial = Threads.serial(c.out());
                 target.add(seedValues -> {
                     if (op != null) {
                         Threads.use(serial);
@@ -131,7 +131,7 @@ final class Plan implements AutoCloseable {
                 }
                 DynamicCustomOp op = ops.computeIfAbsent(c.op(), n -> DynamicCustomOp.builder(n).build());
                 int random = c.seed() == null ? -1 : seedIndex.computeIfAbsent(c.seed(), s -> seedIndex.size());
-                target.add(new Bound(op, ctx, random, Threads.serial(c.op(), c.out())));
+                target.add(new Bound(op, ctx, random, Threads.serial(c.out())));
                 bound++;
             } else {
                 Capture.NodeRecord n = capture.nodes.get(e.node);
