@@ -185,6 +185,16 @@ final class Activations {
         }
     }
 
+    /**
+     * g where x > 0, else 0, as step(x) then one multiply in place. libnd4j's {@code relu_bp} computes the same
+     * through a per-element std::function and is 7× slower on one thread ([64,6,28,28]: 575 against 84 µs; 2.3×
+     * on two). Bit-identical to it for finite g; a non-finite g where x <= 0 gives NaN here, not 0.
+     */
+    static INDArray reluGradient(INDArray x, INDArray g) {
+        INDArray out = Kernels.scalar("step", Kernels.empty(g.dataType(), g.shape()), x, 0.0);
+        return Kernels.exec("multiply", out, out, g);
+    }
+
     static final class Relu extends Unary {
         Relu() {
             super("relu");
@@ -194,10 +204,9 @@ final class Activations {
             return Arr.op("relu", x, 0.0);
         }
 
-        /** One native pass (g where x > 0, else 0) instead of compare, cast and multiply: three arrays fewer. */
         @Override
         INDArray gradient(INDArray g) {
-            return Kernels.exec("relu_bp", Kernels.empty(g.dataType(), g.shape()), x, g);
+            return reluGradient(x, g);
         }
 
         String onnxOp() {
@@ -225,7 +234,7 @@ final class Activations {
         /** g where x > 0, αg elsewhere: α·g + (1 − α)·relu_bp(x, g). */
         @Override
         INDArray gradient(INDArray g) {
-            INDArray passed = Kernels.exec("relu_bp", Kernels.empty(g.dataType(), g.shape()), x, g);
+            INDArray passed = reluGradient(x, g);
             Kernels.scalar("mul", passed, passed, 1 - alpha);
             return Kernels.axpy(passed, alpha, g, passed);
         }

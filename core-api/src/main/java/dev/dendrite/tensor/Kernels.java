@@ -115,7 +115,7 @@ public final class Kernels {
 
     /**
      * x ∘ c for a number c, into {@code out} (which may be x): {@code mul, add, sub, rsub, div, rdiv, max,
-     * min}, and {@code replace_nans} (NaN → c). libnd4j's legacy scalar ops take c as an argument, so no array is made for it.
+     * min}, {@code step} (1 where x > c, else 0) and {@code replace_nans} (NaN → c). libnd4j's legacy scalar ops take c as an argument, so no array is made for it.
      */
     public static INDArray scalar(String name, INDArray out, INDArray x, double c) {
         return legacy("scalar_" + name, out, x, c);
@@ -170,6 +170,7 @@ public final class Kernels {
                     null, z, c)),
             Map.entry("scalar_max", (x, z, c) -> new org.nd4j.linalg.api.ops.impl.scalar.ScalarMax(x, null, z, c)),
             Map.entry("scalar_min", (x, z, c) -> new org.nd4j.linalg.api.ops.impl.scalar.ScalarMin(x, null, z, c)),
+            Map.entry("scalar_step", (x, z, c) -> new org.nd4j.linalg.api.ops.impl.scalar.Step(x, z, c)),
             Map.entry("scalar_replace_nans", (x, z, c) -> new org.nd4j.linalg.api.ops.impl.scalar.ReplaceNans(x, z,
                     c)));
 

@@ -21,12 +21,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * native padding; the average is then taken over all k_h·k_w cells and rescaled per output cell by
  * k_h·k_w / (cells PyTorch counts), a constant found by pooling a mask of the counted cells the same way.
  *
- * <p>Max pooling runs with libnd4j's oneDNN helper off: in NCHW the helper is 3–6× slower here
- * ([64,6,28,28], 2×2: forward 2.4 → 0.4 ms, backward 3.5 → 1.2 ms without it).
+ * <p>Max pooling runs on libnd4j's oneDNN helper unless the input is small. Bound once and replayed (as a
+ * compiled step runs it), oneDNN is 2–7× faster than libnd4j's own loops, forward and backward, on one thread
+ * and two, and gives the same numbers ([64,6,28,28] 2×2, one thread: forward 0.23 → 0.13 ms, backward 1.28 →
+ * 0.36 ms; [16,64,32,32] 3×3/2: backward 6.9 → 0.93 ms). Below {@link #SMALL} elements its set-up costs more
+ * than it saves ([1,6,28,28]: 4.5 against 6.8 µs). Average pooling keeps libnd4j's kernels: its divisor
+ * rules (count_include_pad) are what this class relies on.
  */
 final class Pool extends Function {
     private static final long NCHW = 0;
     private static final long[] NO_DILATION = {1, 1};
+    /** Input elements below which max pooling runs on libnd4j's own loops rather than oneDNN. */
+    private static final long SMALL = 1 << 15;
 
     private final boolean max;
     private final long[] kernel;
@@ -103,9 +109,8 @@ final class Pool extends Function {
             iArgs = Window.iArgs(kernel, stride, padding, NO_DILATION, divisor, NCHW);
         }
         INDArray y = Kernels.empty(type, outShape);
-        // oneDNN's NCHW pooling is 2-6x slower here than libnd4j's own kernels, max and average alike.
         Kernels.exec(max ? "maxpool2d" : "avgpool2d", new INDArray[] {xp}, new INDArray[] {y}, iArgs, null, null,
-                false);
+                oneDnn());
         return new INDArray[] {rescale == null ? y : Native.binary("multiply", y, rescale)};
     }
 
@@ -135,8 +140,12 @@ final class Pool extends Function {
         }
         INDArray gxp = Kernels.empty(xp.dataType(), xp.shape());
         Kernels.exec(max ? "maxpool2d_bp" : "avgpool2d_bp", new INDArray[] {xp, g}, new INDArray[] {gxp}, iArgs, null,
-                null, false);
+                null, oneDnn());
         return new INDArray[] {explicit == null ? gxp : Native.padOrCrop(gxp, Native.negate(explicit), 0)};
+    }
+
+    private boolean oneDnn() {
+        return max && xp.length() >= SMALL;
     }
 
     @Override
