@@ -126,7 +126,7 @@ final class Gather extends Function {
             }
         }
         long rest = Shapes.numel(shape) / Math.max(1, shape[axis]);
-        INDArray rows = Kernels.copy(updates.reshape('c', uShape).permute(perm)).reshape('c', k, rest);
+        INDArray rows = Kernels.permute(updates.reshape('c', uShape), perm).reshape('c', k, rest);
         INDArray ref = Kernels.full(updates.dataType(), 0, shape[axis], rest);
         if (k > 0 && rest > 0) {
             // bArg 0 = lock: one thread. Without it libnd4j splits the indices between threads, and rows
@@ -142,7 +142,7 @@ final class Gather extends Function {
         for (int d = 0; d < r; d++) {
             inverse[perm[d]] = d;
         }
-        return Kernels.copy(ref.reshape('c', permuted).permute(inverse));
+        return Kernels.permute(ref.reshape('c', permuted), inverse);
     }
 
     @Override

@@ -37,7 +37,7 @@ final class Permute extends Function {
             seen[p] = true;
         }
         // A contiguous copy: later kernels then never meet exotic strides.
-        return new INDArray[] {Kernels.copy(in[0].permute(perm))};
+        return new INDArray[] {Kernels.permute(in[0], perm)};
     }
 
     @Override
@@ -49,7 +49,7 @@ final class Permute extends Function {
         for (int i = 0; i < perm.length; i++) {
             inverse[perm[i]] = i;
         }
-        return new INDArray[] {Kernels.copy(g[0].permute(inverse))};
+        return new INDArray[] {Kernels.permute(g[0], inverse)};
     }
 
     @Override

@@ -261,6 +261,25 @@ public final class Kernels {
         return exec("add", empty(a.dataType(), a.shape()), a, b);
     }
 
+    /**
+     * A contiguous copy of x with its axes reordered ({@code x.permute(perm)}, materialised), in one native
+     * {@code permute}: ~10× faster than {@link #copy} of the permuted view, whose strided assign walks it
+     * element by element ([64,6,28,28] axes 1,0,2,3 on one thread: 150 against 1,700 µs).
+     */
+    public static INDArray permute(INDArray x, int... perm) {
+        long[] shape = new long[perm.length];
+        long[] axes = new long[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            shape[i] = x.size(perm[i]);
+            axes[i] = perm[i];
+        }
+        INDArray out = empty(x.dataType(), shape);
+        if (out.length() > 0) {
+            exec("permute", new INDArray[] {x}, new INDArray[] {out}, axes, null, null);
+        }
+        return out;
+    }
+
     /** A contiguous copy of {@code x}. */
     public static INDArray copy(INDArray x) {
         INDArray out = empty(x.dataType(), x.shape());

@@ -114,7 +114,7 @@ final class Conv extends Function {
         depthwise = groups > 1 && cPerGroup == 1;
         if (depthwise) {
             // PyTorch's depthwise weight [C·m, 1, kH, kW] (output channel c·m + j) is libnd4j's [m, C, kH, kW].
-            w4 = Kernels.copy(w4.reshape('c', cIn, cOut / cIn, kernel[0], kernel[1]).permute(1, 0, 2, 3));
+            w4 = Kernels.permute(w4.reshape('c', cIn, cOut / cIn, kernel[0], kernel[1]), 1, 0, 2, 3);
         }
         INDArray y = Kernels.empty(type, n, cOut, oH, oW);
         if (groups == 1 || depthwise) {
@@ -164,7 +164,7 @@ final class Conv extends Function {
                 Native.conv(depthwise ? "depthwise_conv2d_bp" : "conv2d_bp", new INDArray[] {xp, w4, g4},
                         new INDArray[] {gxp, gw}, iArgs, dilated());
                 if (depthwise) {
-                    gw = Kernels.copy(gw.permute(1, 0, 2, 3));
+                    gw = Kernels.permute(gw, 1, 0, 2, 3);
                 }
             } else {
                 long cPerGroup = wShape[1];
@@ -210,12 +210,12 @@ final class Conv extends Function {
         long c = xp.size(1);
         long oH = g4.size(2);
         long oW = g4.size(3);
-        INDArray xT = c == 1 ? xp.reshape('c', 1, n, xp.size(2), xp.size(3)) : Kernels.copy(xp.permute(1, 0, 2, 3));
-        INDArray gT = Kernels.copy(g4.permute(1, 0, 2, 3));
+        INDArray xT = c == 1 ? xp.reshape('c', 1, n, xp.size(2), xp.size(3)) : Kernels.permute(xp, 1, 0, 2, 3);
+        INDArray gT = Kernels.permute(g4, 1, 0, 2, 3);
         INDArray out = Kernels.empty(g4.dataType(), c, wShape[0], kernel[0], kernel[1]);
         long[] args = Window.iArgs(new long[] {oH, oW}, dilation, nativePad, new long[] {1, 1}, NCHW, OIHW);
         Native.conv("conv2d", new INDArray[] {xT, gT}, new INDArray[] {out}, args, false);
-        return c == 1 ? out : Kernels.copy(out.permute(1, 0, 2, 3));
+        return c == 1 ? out : Kernels.permute(out, 1, 0, 2, 3);
     }
 
     @Override
