@@ -2,6 +2,7 @@ package dev.dendrite.cnn.ops;
 
 import dev.dendrite.tensor.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -69,9 +70,20 @@ final class Native {
         return Kernels.copy(x.get(NDArrayIndex.interval(from, to)));
     }
 
-    /** Σ over every axis except 1: a bias's gradient from the output's. */
+    /**
+     * Σ over every axis except 1: a bias's gradient from the output's. As g [N·C, H·W] times a ones vector (one
+     * GEMV), then Σ over the batch: libnd4j's reduce_sum over axes (0, 2, 3) is 6–9× slower ([64,6,28,28], one
+     * thread: 185 against 28 µs; [16,64,32,32]: 630 against 68 µs).
+     */
     static INDArray sumPerChannel(INDArray g) {
-        return reducePerChannel("reduce_sum", g);
+        long n = g.size(0);
+        long c = g.size(1);
+        long rest = n * c == 0 ? 0 : g.length() / (n * c);
+        if (rest <= 1 || !Shape.hasDefaultStridesForShape(g)) {
+            return reducePerChannel("reduce_sum", g);
+        }
+        INDArray perRow = mm(g.reshape('c', n * c, rest), Kernels.full(g.dataType(), 1, rest, 1), false, false);
+        return Kernels.exec("reduce_sum", Kernels.empty(g.dataType(), c), new long[] {0}, perRow.reshape('c', n, c));
     }
 
     /**
