@@ -15,8 +15,14 @@ final class NativeCall {
     private final OpContext context;
 
     NativeCall(String name, INDArray[] inputs, INDArray[] outputs, long[] iArgs, double[] tArgs) {
+        this(name, inputs, outputs, iArgs, tArgs, true);
+    }
+
+    /** As above, choosing whether libnd4j may hand the op to a platform helper (oneDNN). */
+    NativeCall(String name, INDArray[] inputs, INDArray[] outputs, long[] iArgs, double[] tArgs, boolean helpers) {
         op = DynamicCustomOp.builder(name).build();
         context = Nd4j.getExecutioner().buildContext();
+        context.allowHelpers(helpers);
         context.setInputArrays(inputs);
         context.setOutputArrays(outputs);
         if (iArgs != null) {
