@@ -7,8 +7,6 @@ import dev.dendrite.tensor.Tensor;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,11 +24,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * 2×2 pooling, stride 2, no padding, on x [64,16,28,28] float32 (LeNet's second feature map at batch 64) →
  * [64,16,14,14]. Dendrite's pooling primitives ({@link CnnF#maxPool2d}, {@link CnnF#avgPool2d}, what the
  * max_pool2d / avg_pool2d layers call) on a leaf, against libnd4j's {@code maxpool2d}, {@code avgpool2d} and
- * their {@code _bp}s bound once to preallocated arrays (the floor). The raw calls use the same helper setting
- * as the primitive: max pooling with libnd4j's oneDNN helper off, average pooling with it allowed. The raw
- * backward gets gradO = ones, which is what backward of Σy feeds the Dendrite pool. The two
- * {@code rawAvg*NoHelpers} variants run average pooling with the helper off as well, to show what that
- * setting costs there.
+ * their {@code _bp}s bound once to preallocated arrays (the floor). Max pooling runs on libnd4j's oneDNN
+ * helper, as Pool does above 32k input elements; the {@code rawAvg*} variants run average pooling with the
+ * helper and the {@code rawAvg*NoHelpers} ones without it, as Pool does. The raw backward gets gradO = ones,
+ * which is what backward of Σy feeds the Dendrite pool.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -55,12 +52,12 @@ public class PoolBenchmark extends OffHeapState {
     private INDArray yAvg;
     private INDArray gradMax;
     private INDArray gradAvg;
-    private Call maxPool;
-    private Call maxPoolBp;
-    private Call avgPool;
-    private Call avgPoolBp;
-    private Call avgPoolNoHelpers;
-    private Call avgPoolBpNoHelpers;
+    private NativeCall maxPool;
+    private NativeCall maxPoolBp;
+    private NativeCall avgPool;
+    private NativeCall avgPoolBp;
+    private NativeCall avgPoolNoHelpers;
+    private NativeCall avgPoolBpNoHelpers;
 
     @Setup
     public void setUp() {
@@ -73,13 +70,16 @@ public class PoolBenchmark extends OffHeapState {
         INDArray gradO = Nd4j.ones(DataType.FLOAT, Y_SHAPE);
         gradMax = Nd4j.create(DataType.FLOAT, X_SHAPE);
         gradAvg = Nd4j.create(DataType.FLOAT, X_SHAPE);
-        maxPool = new Call("maxpool2d", new INDArray[] {x}, new INDArray[] {yMax}, MAX_I_ARGS, false);
-        maxPoolBp = new Call("maxpool2d_bp", new INDArray[] {x, gradO}, new INDArray[] {gradMax}, MAX_I_ARGS, false);
-        avgPool = new Call("avgpool2d", new INDArray[] {x}, new INDArray[] {yAvg}, AVG_I_ARGS, true);
-        avgPoolBp = new Call("avgpool2d_bp", new INDArray[] {x, gradO}, new INDArray[] {gradAvg}, AVG_I_ARGS, true);
-        avgPoolNoHelpers = new Call("avgpool2d", new INDArray[] {x}, new INDArray[] {yAvg}, AVG_I_ARGS, false);
-        avgPoolBpNoHelpers = new Call("avgpool2d_bp", new INDArray[] {x, gradO}, new INDArray[] {gradAvg}, AVG_I_ARGS,
+        maxPool = new NativeCall("maxpool2d", new INDArray[] {x}, new INDArray[] {yMax}, MAX_I_ARGS, null, true);
+        maxPoolBp = new NativeCall("maxpool2d_bp", new INDArray[] {x, gradO}, new INDArray[] {gradMax}, MAX_I_ARGS,
+                null, true);
+        avgPool = new NativeCall("avgpool2d", new INDArray[] {x}, new INDArray[] {yAvg}, AVG_I_ARGS, null, true);
+        avgPoolBp = new NativeCall("avgpool2d_bp", new INDArray[] {x, gradO}, new INDArray[] {gradAvg}, AVG_I_ARGS,
+                null, true);
+        avgPoolNoHelpers = new NativeCall("avgpool2d", new INDArray[] {x}, new INDArray[] {yAvg}, AVG_I_ARGS, null,
                 false);
+        avgPoolBpNoHelpers = new NativeCall("avgpool2d_bp", new INDArray[] {x, gradO}, new INDArray[] {gradAvg},
+                AVG_I_ARGS, null, false);
     }
 
     // ---- max pooling ----
@@ -150,14 +150,14 @@ public class PoolBenchmark extends OffHeapState {
         bh.consume(gradAvg);
     }
 
-    /** avgpool2d with the oneDNN helper off, as max pooling runs. */
+    /** avgpool2d with the oneDNN helper off, as Pool runs it. */
     @Benchmark
     public INDArray rawAvgForwardNoHelpers() {
         avgPoolNoHelpers.run();
         return yAvg;
     }
 
-    /** As rawAvgForwardBackward with the oneDNN helper off, as max pooling runs. */
+    /** As rawAvgForwardBackward with the oneDNN helper off, as Pool runs it. */
     @Benchmark
     public void rawAvgForwardBackwardNoHelpers(Blackhole bh) {
         avgPoolNoHelpers.run();
@@ -166,22 +166,4 @@ public class PoolBenchmark extends OffHeapState {
         bh.consume(gradAvg);
     }
 
-    /** {@link NativeCall} with a choice of libnd4j's platform helpers, which Pool turns off for max pooling. */
-    private static final class Call {
-        private final DynamicCustomOp op;
-        private final OpContext context;
-
-        Call(String name, INDArray[] inputs, INDArray[] outputs, long[] iArgs, boolean helpers) {
-            op = DynamicCustomOp.builder(name).build();
-            context = Nd4j.getExecutioner().buildContext();
-            context.allowHelpers(helpers);
-            context.setInputArrays(inputs);
-            context.setOutputArrays(outputs);
-            context.setIArguments(iArgs);
-        }
-
-        void run() {
-            Nd4j.getExecutioner().exec(op, context);
-        }
-    }
 }
