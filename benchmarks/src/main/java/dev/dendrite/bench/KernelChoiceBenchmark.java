@@ -50,6 +50,8 @@ public class KernelChoiceBenchmark extends OffHeapState {
     private NativeCall reduceSum023;
     private NativeCall gemvOnes;
     private NativeCall sumBatch;
+    private NativeCall reduceSumRows;
+    private NativeCall gemvOnesRows;
 
     @Setup
     public void setUp() {
@@ -93,6 +95,13 @@ public class KernelChoiceBenchmark extends OffHeapState {
             Nd4j.ones(DataType.FLOAT, 784, 1)}, new INDArray[] {perRow}, new long[] {0, 0}, null);
         sumBatch = new NativeCall("reduce_sum", new INDArray[] {perRow.reshape('c', 64, 6)}, new INDArray[] {bias},
                 new long[] {0}, null);
+
+        INDArray hidden = Nd4j.randn(DataType.FLOAT, 2048, 512);
+        INDArray column = Nd4j.create(DataType.FLOAT, 1, 512);
+        reduceSumRows = new NativeCall("reduce_sum", new INDArray[] {hidden}, new INDArray[] {column.reshape(512)},
+                new long[] {0}, null);
+        gemvOnesRows = new NativeCall("matmul", new INDArray[] {Nd4j.ones(DataType.FLOAT, 1, 2048), hidden},
+                new INDArray[] {column}, new long[] {0, 0}, null);
     }
 
     @Benchmark
@@ -156,5 +165,16 @@ public class KernelChoiceBenchmark extends OffHeapState {
     public void biasGradient_gemvOnes() {
         gemvOnes.run();
         sumBatch.run();
+    }
+
+    /** Σ over the rows of a [2048, 512] activation gradient (a transformer's feed-forward bias). */
+    @Benchmark
+    public void leadingSum_reduceSum() {
+        reduceSumRows.run();
+    }
+
+    @Benchmark
+    public void leadingSum_gemvOnes() {
+        gemvOnesRows.run();
     }
 }

@@ -65,6 +65,9 @@ final class Arr {
             ax[i] = axes[i];
         }
         INDArray out = Kernels.empty(x.dataType(), shape);
+        if ("reduce_sum".equals(kernel)) {
+            return Kernels.reduceSum(out, x, true, ax);
+        }
         Kernels.exec(kernel, new INDArray[] {x}, new INDArray[] {out}, ax, null, new boolean[] {true});
         return out;
     }

@@ -61,7 +61,7 @@ final class Linear extends Function {
             grads[1] = mm(g2, x2, true, false);
         }
         if (hasBias && needsGrad(2)) {
-            grads[2] = Kernels.exec("reduce_sum", Kernels.empty(g2.dataType(), w.size(0)), new long[] {0}, g2);
+            grads[2] = Kernels.reduceSum(Kernels.empty(g2.dataType(), w.size(0)), g2, false, 0);
         }
         return grads;
     }

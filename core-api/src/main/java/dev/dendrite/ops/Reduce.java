@@ -82,6 +82,9 @@ abstract class Reduce extends Function {
         for (int i = 0; i < ax.length; i++) {
             ax[i] = axes[i];
         }
+        if ("reduce_sum".equals(kernel)) {
+            return Kernels.reduceSum(out, x, keepDims, ax);
+        }
         Kernels.exec(kernel, new INDArray[] {x}, new INDArray[] {out}, ax, null, new boolean[] {keepDims});
         return out;
     }

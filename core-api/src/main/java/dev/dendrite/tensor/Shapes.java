@@ -59,7 +59,7 @@ public final class Shapes {
         }
         // One native reduction (into the reduced shape), viewed in the target's shape.
         INDArray summed = Kernels.empty(grad.dataType(), kept);
-        Kernels.exec("reduce_sum", new INDArray[] {grad}, new INDArray[] {summed}, ax, null, new boolean[] {false});
+        Kernels.reduceSum(summed, grad, false, ax);
         return summed.reshape('c', shape);
     }
 
