@@ -171,46 +171,59 @@ final class LstmSegments {
         INDArray z = RecurrenceMath.mm(x2, wx, false, false);
         RecurrenceMath.mmInto(hp2, wr, z, false, false, true);
         RecurrenceMath.exec("add", z, z, b);
-        // libnd4j's gate order: i, f, g (cell), o.
-        INDArray gi = gate(z, 0, "sigmoid", s, n);
-        INDArray gf = gate(z, 1, "sigmoid", s, n);
-        INDArray gg = gate(z, 2, "tanh", s, n);
-        INDArray go = gate(z, 3, "sigmoid", s, n);
-        INDArray ig = gi.mul(gg);
+        // Gate-major [4, S, n, H] (libnd4j's gate order i, f, g, o), so that every elementwise call below runs on
+        // contiguous memory: libnd4j's kernels take a per-element slow path on the column blocks of z (~10×).
+        INDArray gates = Kernels.permute(z.reshape('c', s * n, 4, hd), 1, 0, 2).reshape('c', 4, s, n, hd);
+        INDArray gi = gates.slice(0);
+        INDArray gf = gates.slice(1);
+        INDArray gg = gates.slice(2);
+        INDArray go = gates.slice(3);
+        INDArray ifGates = gates.get(NDArrayIndex.interval(0, 2), NDArrayIndex.all(), NDArrayIndex.all(),
+                NDArrayIndex.all());
+        RecurrenceMath.exec("sigmoid", ifGates, ifGates);
+        RecurrenceMath.exec("tanh", gg, gg);
+        RecurrenceMath.exec("sigmoid", go, go);
+        INDArray ig = RecurrenceMath.fresh("multiply", gi, gg);
         INDArray c = Kernels.empty(type, s, n, hd);
         for (int t = 0; t < s; t++) {
             RecurrenceMath.exec("multiply", c.slice(t), gf.slice(t), t == 0 ? c0 : c.slice(t - 1));
             RecurrenceMath.exec("add", c.slice(t), c.slice(t), ig.slice(t));
         }
         INDArray tc = RecurrenceMath.exec("tanh", Kernels.empty(type, s, n, hd), c);
-        // Factors of dZ that do not depend on the recurrence, for every step at once.
-        INDArray ki = gi.rsub(1.0).muli(gi).muli(gg);
-        INDArray kf = gf.rsub(1.0).muli(gf).muli(shiftIn(c0, c));
-        INDArray kg = gg.mul(gg).rsubi(1.0).muli(gi);
-        INDArray ko = go.rsub(1.0).muli(go).muli(tc);
-        INDArray kc = tc.mul(tc).rsubi(1.0).muli(go);
-        // dZ [S, n, 4H]: step t's gate blocks are written as column views of its [n, 4H] slice, so that the
-        // recurrent gradient is one matmul per step.
+        // Factors of dZ that do not depend on the recurrence, for every step at once, gate-major like the gates:
+        // ki = i(1 − i)·g, kf = f(1 − f)·cₜ₋₁, kg = (1 − g²)·i, ko = o(1 − o)·tanh c; and kc = (1 − tanh²c)·o.
+        INDArray factors = Kernels.empty(type, 4, s, n, hd);
+        sigmoidSlope(factors.slice(0), gi, gg);
+        sigmoidSlope(factors.slice(1), gf, shiftIn(c0, c));
+        tanhSlope(factors.slice(2), gg, gi);
+        sigmoidSlope(factors.slice(3), go, tc);
+        INDArray kc = tanhSlope(Kernels.empty(type, s, n, hd), tc, go);
+        // Step-major [S, 4, n, H]: step t's four blocks are one contiguous [4, n, H].
+        INDArray kt = Kernels.permute(factors, 1, 0, 2, 3);
+        // dZ [S, n, 4H]: step t's [n, 4H] slice is what the recurrent gradient multiplies, one matmul per step.
         INDArray dZ = Kernels.empty(type, s, n, 4 * hd);
         INDArray dh = Kernels.empty(type, n, hd);
-        INDArray dc = gcLast.dup('c');
+        INDArray dc = Kernels.copy(gcLast);
         INDArray tmp = Kernels.empty(type, n, hd);
+        INDArray dzGateMajor = Kernels.empty(type, 4, n, hd);
         for (long t = s - 1; t >= 0; t--) {
             int ti = (int) t;
             if (t == s - 1) {
                 RecurrenceMath.exec("add", dh, gy.slice(ti), ghLast);
             } else {
-                dh.assign(gy.slice(ti));
+                Kernels.assign(dh, gy.slice(ti));
                 RecurrenceMath.mmInto(dZ.slice(ti + 1), wr, dh, false, true, true);
                 RecurrenceMath.exec("multiply", dc, dc, gf.slice(ti + 1));
             }
             RecurrenceMath.exec("multiply", tmp, dh, kc.slice(ti));
             RecurrenceMath.exec("add", dc, dc, tmp);
-            INDArray dzt = dZ.slice(ti);
-            RecurrenceMath.exec("multiply", block(dzt, 0), dc, ki.slice(ti));
-            RecurrenceMath.exec("multiply", block(dzt, 1), dc, kf.slice(ti));
-            RecurrenceMath.exec("multiply", block(dzt, 2), dc, kg.slice(ti));
-            RecurrenceMath.exec("multiply", block(dzt, 3), dh, ko.slice(ti));
+            INDArray kStep = kt.slice(ti);
+            for (int q = 0; q < 3; q++) {
+                RecurrenceMath.exec("multiply", dzGateMajor.slice(q), dc, kStep.slice(q));
+            }
+            RecurrenceMath.exec("multiply", dzGateMajor.slice(3), dh, kStep.slice(3));
+            Kernels.exec("permute", new INDArray[] {dzGateMajor}, new INDArray[] {dZ.slice(ti).reshape('c', n, 4, hd)},
+                    new long[] {1, 0, 2}, null, null);
         }
         INDArray dc0 = RecurrenceMath.fresh("multiply", dc, gf.slice(0));
         dZ = dZ.reshape('c', s * n, 4 * hd);
@@ -218,8 +231,22 @@ final class LstmSegments {
         INDArray dx = RecurrenceMath.mm(dZ, wx, false, true).reshape('c', s, n, in);
         INDArray dwx = RecurrenceMath.mm(x2, dZ, true, false);
         INDArray dwr = RecurrenceMath.mm(hp2, dZ, true, false);
-        INDArray db = dZ.sum(0);
+        INDArray db = Kernels.reduceSum(Kernels.empty(type, 4 * hd), dZ, false, 0);
         return new INDArray[] {dx, dwx, dwr, db, dh0, dc0};
+    }
+
+    /** out = a(1 − a)·other: a sigmoid's slope at output a, times the factor it meets in dZ. */
+    private static INDArray sigmoidSlope(INDArray out, INDArray a, INDArray other) {
+        Kernels.scalar("rsub", out, a, 1.0);
+        RecurrenceMath.exec("multiply", out, out, a);
+        return RecurrenceMath.exec("multiply", out, out, other);
+    }
+
+    /** out = (1 − a²)·other: tanh's slope at output a, times the factor it meets in dZ. */
+    private static INDArray tanhSlope(INDArray out, INDArray a, INDArray other) {
+        RecurrenceMath.exec("multiply", out, a, a);
+        Kernels.scalar("rsub", out, out, 1.0);
+        return RecurrenceMath.exec("multiply", out, out, other);
     }
 
     /** [S, n, H]: {@code first} at step 0, then steps 0..S−2 of {@code seq} (the states entering each step). */
@@ -232,18 +259,6 @@ final class LstmSegments {
                     .assign(seq.get(NDArrayIndex.interval(0, s - 1), NDArrayIndex.all(), NDArrayIndex.all()));
         }
         return out;
-    }
-
-    /** Columns of gate q in a [rows, 4H] array: a view. */
-    private INDArray block(INDArray a, int q) {
-        return a.get(NDArrayIndex.all(), NDArrayIndex.interval(q * hidden, (q + 1) * hidden));
-    }
-
-    /** Gate q of pre-activations z [S·n, 4H], activated: a fresh [S, n, H]. */
-    private INDArray gate(INDArray z, int q, String activation, long s, long n) {
-        INDArray a = block(z, q).dup('c');
-        RecurrenceMath.exec(activation, a, a);
-        return a.reshape('c', s, n, hidden);
     }
 
     /** Steps of segment k, sequences of its batch prefix: a view of a [T, N, ...] array. */
