@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -46,6 +47,8 @@ final class LstmSegments {
     private final List<INDArray> segmentH0 = new ArrayList<>();
     private final List<INDArray> segmentC0 = new ArrayList<>();
     private final List<INDArray> segmentY = new ArrayList<>();
+    /** Whether the sort by length left the batch as it was. */
+    private final boolean inOrder;
     /** How many sequences have length > 0: the rest (last in sorted order) end with zero states, as in ORT. */
     private final long running;
     private long[] xShape;
@@ -66,6 +69,7 @@ final class LstmSegments {
             inv[sorted[i]] = i;
         }
         order = Nd4j.createFromArray(ord);
+        inOrder = IntStream.range(0, n).allMatch(i -> sorted[i] == i);
         inverse = Nd4j.createFromArray(inv);
         long[] distinct = Arrays.stream(lengths).filter(l -> l > 0).distinct().sorted().toArray();
         bounds = new long[distinct.length + 1];
@@ -82,9 +86,9 @@ final class LstmSegments {
     INDArray[] forward(INDArray x, INDArray h0, INDArray c0) {
         xShape = x.shape();
         DataType type = x.dataType();
-        INDArray xs = gather(x, order, 1);
-        INDArray h = gather(h0, order, 0);
-        INDArray c = gather(c0, order, 0);
+        INDArray xs = gather(x, order, 1, false);
+        INDArray h = gather(h0, order, 0, true);
+        INDArray c = gather(c0, order, 0, true);
         INDArray y = Nd4j.zeros(type, xShape[0], xShape[1], hidden);
         for (int k = 0; k < active.length; k++) {
             long steps = bounds[k + 1] - bounds[k];
@@ -107,7 +111,8 @@ final class LstmSegments {
         }
         zeroEmpty(h);
         zeroEmpty(c);
-        return new INDArray[] {gather(y, inverse, 1), gather(h, inverse, 0), gather(c, inverse, 0)};
+        return new INDArray[] {gather(y, inverse, 1, false), gather(h, inverse, 0, false),
+            gather(c, inverse, 0, false)};
     }
 
     /**
@@ -116,9 +121,9 @@ final class LstmSegments {
      */
     INDArray[] backward(INDArray gy, INDArray gh, INDArray gc) {
         DataType type = gy.dataType();
-        INDArray gys = gather(gy, order, 1);
-        INDArray dh = gather(gh, order, 0);
-        INDArray dc = gather(gc, order, 0);
+        INDArray gys = gather(gy, order, 1, false);
+        INDArray dh = gather(gh, order, 0, true);
+        INDArray dc = gather(gc, order, 0, true);
         zeroEmpty(dh); // an empty sequence's final states are constant zeros
         zeroEmpty(dc);
         INDArray gx = Nd4j.zeros(type, xShape);
@@ -136,7 +141,8 @@ final class LstmSegments {
             rows(dh, n).assign(g[4]);
             rows(dc, n).assign(g[5]);
         }
-        return new INDArray[] {gather(gx, inverse, 1), gwx, gwr, gb, gather(dh, inverse, 0), gather(dc, inverse, 0)};
+        return new INDArray[] {gather(gx, inverse, 1, false), gwx, gwr, gb, gather(dh, inverse, 0, false),
+            gather(dc, inverse, 0, false)};
     }
 
     /**
@@ -206,6 +212,7 @@ final class LstmSegments {
         INDArray dc = Kernels.copy(gcLast);
         INDArray tmp = Kernels.empty(type, n, hd);
         INDArray dzGateMajor = Kernels.empty(type, 4, n, hd);
+        INDArray[] dzGate = {dzGateMajor.slice(0), dzGateMajor.slice(1), dzGateMajor.slice(2), dzGateMajor.slice(3)};
         for (long t = s - 1; t >= 0; t--) {
             int ti = (int) t;
             if (t == s - 1) {
@@ -219,9 +226,9 @@ final class LstmSegments {
             RecurrenceMath.exec("add", dc, dc, tmp);
             INDArray kStep = kt.slice(ti);
             for (int q = 0; q < 3; q++) {
-                RecurrenceMath.exec("multiply", dzGateMajor.slice(q), dc, kStep.slice(q));
+                RecurrenceMath.exec("multiply", dzGate[q], dc, kStep.slice(q));
             }
-            RecurrenceMath.exec("multiply", dzGateMajor.slice(3), dh, kStep.slice(3));
+            RecurrenceMath.exec("multiply", dzGate[3], dh, kStep.slice(3));
             Kernels.exec("permute", new INDArray[] {dzGateMajor}, new INDArray[] {dZ.slice(ti).reshape('c', n, 4, hd)},
                     new long[] {1, 0, 2}, null, null);
         }
@@ -277,10 +284,16 @@ final class LstmSegments {
         return a.get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
     }
 
-    /** a's slices along {@code axis} in the order {@code idx}: one native gather. */
-    private static INDArray gather(INDArray a, INDArray idx, int axis) {
+    /**
+     * a's slices along {@code axis} in the order {@code idx}: one native gather. When the batch is already in
+     * order (all lengths equal, the usual case), no gather: a itself, or a copy when the caller writes into it.
+     */
+    private INDArray gather(INDArray a, INDArray idx, int axis, boolean writable) {
+        if (inOrder) {
+            return writable ? Kernels.copy(a) : a;
+        }
         INDArray out = Kernels.empty(a.dataType(), a.shape());
-        Kernels.exec("gather", out, new long[] {axis}, a.dup('c'), idx);
+        Kernels.exec("gather", out, new long[] {axis}, Shape.hasDefaultStridesForShape(a) ? a : a.dup('c'), idx);
         return out;
     }
 }
