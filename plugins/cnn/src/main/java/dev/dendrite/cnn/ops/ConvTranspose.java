@@ -126,7 +126,9 @@ final class ConvTranspose extends Function {
         iArgs = Window.iArgs(new long[] {wn.size(2), wn.size(3)}, stride, new long[] {0, 0}, new long[] {1, 1}, NCHW,
                 IOHW);
         INDArray yFull;
-        if (groups == 1) {
+        if (groups == 1 && cOut == 1) {
+            yFull = oneOutputChannel(x, full);
+        } else if (groups == 1) {
             yFull = Kernels.empty(type, n, cOut, full[0], full[1]);
             Kernels.exec("deconv2d", new INDArray[] {x, wn}, new INDArray[] {yFull}, iArgs, null, null);
         } else {
@@ -144,6 +146,30 @@ final class ConvTranspose extends Function {
             y = Native.binary("add", y, Native.perChannel(in[2], 4));
         }
         return new INDArray[] {y};
+    }
+
+    /**
+     * The unpadded output [N, 1, full...] of a transposed convolution with one output channel, as one GEMM (the
+     * kernel's taps times every input pixel's channels) and libnd4j's {@code col2im}, which sums the taps into
+     * place. oneDNN's deconvolution for one output channel took 1.3–19 ms for DCGAN's last layer at batch 64
+     * (x [64,32,14,14], 4×4, stride 2; slow in every JVM, very slow in some), this 0.5–0.8 ms; from three output
+     * channels on oneDNN ties or wins (benchmarks/README, "Kernel choices").
+     */
+    private INDArray oneOutputChannel(INDArray x, long[] full) {
+        long n = x.size(0);
+        long c = x.size(1);
+        long h = x.size(2);
+        long w = x.size(3);
+        long kh = wn.size(2);
+        long kw = wn.size(3);
+        INDArray channelsFirst = Kernels.permute(x, 1, 0, 2, 3).reshape('c', c, n * h * w);
+        INDArray cols = Native.mm(wn.reshape('c', c, kh * kw), channelsFirst, true, false);
+        INDArray perImage = Kernels.permute(cols.reshape('c', kh * kw, n, h * w), 1, 0, 2);
+        INDArray y = Kernels.empty(x.dataType(), n, 1, full[0], full[1]);
+        // iArgs: stride, padding (none: cropped after), image size, dilation (already in wn), not "same".
+        Kernels.exec("col2im", new INDArray[] {perImage.reshape('c', n, 1, kh, kw, h, w)}, new INDArray[] {y},
+                new long[] {stride[0], stride[1], 0, 0, full[0], full[1], 1, 1, 0}, null, null);
+        return y;
     }
 
     private boolean dilated() {
