@@ -10,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * run a kernel from Java, and so the floor that every other variant is compared with. Plain ND4J, no
  * Dendrite code, so it measures what a hand-tuned caller could reach.
  */
-final class NativeCall {
+final class NativeCall implements Runnable {
     private final DynamicCustomOp op;
     private final OpContext context;
 
@@ -33,7 +33,8 @@ final class NativeCall {
         }
     }
 
-    void run() {
+    @Override
+    public void run() {
         Nd4j.getExecutioner().exec(op, context);
     }
 }
