@@ -49,7 +49,7 @@ final class Gemm extends Function {
             throw new ShapeException("gemm: inner dimensions differ: A" + Shapes.str(a.shape()) + (transA ? "ᵀ" : "")
                     + " x B" + Shapes.str(b.shape()) + (transB ? "ᵀ" : "") + " (" + k + " vs " + kb + ")");
         }
-        INDArray y = MatMul.mm(a, b, transA, transB);
+        INDArray y = Kernels.matmul(a, b, transA, transB);
         if (alpha != 1.0) {
             Kernels.scalar("mul", y, y, alpha);
         }
@@ -72,10 +72,10 @@ final class Gemm extends Function {
         INDArray[] grads = new INDArray[shapeC == null ? 2 : 3];
         if (needsGrad(0)) {
             // Y = op(A)·op(B): d op(A) = G·op(B)ᵀ, and dA is its transpose when A was transposed.
-            grads[0] = transA ? MatMul.mm(b, g, transB, true) : MatMul.mm(g, b, false, !transB);
+            grads[0] = transA ? Kernels.matmul(b, g, transB, true) : Kernels.matmul(g, b, false, !transB);
         }
         if (needsGrad(1)) {
-            grads[1] = transB ? MatMul.mm(g, a, true, transA) : MatMul.mm(a, g, !transA, false);
+            grads[1] = transB ? Kernels.matmul(g, a, true, transA) : Kernels.matmul(a, g, !transA, false);
         }
         if (shapeC != null && needsGrad(2)) {
             INDArray gc = Shapes.unbroadcast(gs[0], shapeC);

@@ -41,7 +41,7 @@ final class Linear extends Function {
         long inSize = w.size(1);
         long out = w.size(0);
         x2 = x.reshape('c', Shapes.numel(xShape) / Math.max(1, inSize), inSize);
-        INDArray y = mm(x2, w, false, true);
+        INDArray y = Kernels.matmul(x2, w, false, true);
         if (hasBias) {
             Kernels.exec("add", y, y, in[2]);
         }
@@ -55,23 +55,15 @@ final class Linear extends Function {
         INDArray g2 = g[0].reshape('c', x2.size(0), w.size(0));
         INDArray[] grads = new INDArray[hasBias ? 3 : 2];
         if (needsGrad(0)) {
-            grads[0] = mm(g2, w, false, false).reshape('c', xShape);
+            grads[0] = Kernels.matmul(g2, w, false, false).reshape('c', xShape);
         }
         if (needsGrad(1)) {
-            grads[1] = mm(g2, x2, true, false);
+            grads[1] = Kernels.matmul(g2, x2, true, false);
         }
         if (hasBias && needsGrad(2)) {
             grads[2] = Kernels.reduceSum(Kernels.empty(g2.dataType(), w.size(0)), g2, false, 0);
         }
         return grads;
-    }
-
-    /** op(a)·op(b) of two matrices into a fresh array, one native call. */
-    private static INDArray mm(INDArray a, INDArray b, boolean ta, boolean tb) {
-        INDArray out = Kernels.empty(a.dataType(), a.size(ta ? 1 : 0), b.size(tb ? 0 : 1));
-        Kernels.exec("matmul", new INDArray[] {a, b}, new INDArray[] {out}, new long[] {ta ? 1 : 0, tb ? 1 : 0},
-                null, null);
-        return out;
     }
 
     @Override

@@ -40,25 +40,7 @@ final class MatMul extends Function {
         long[] batch = Shapes.broadcast("matmul", Arrays.copyOf(as, as.length - 2), Arrays.copyOf(bs, bs.length - 2));
         a = Arr.broadcastTo(in[0], concat(batch, as[as.length - 2], k));
         b = Arr.broadcastTo(in[1], concat(batch, k, bs[bs.length - 1]));
-        return new INDArray[] {mm(a, b, false, false)};
-    }
-
-    /** One native matmul, transposing the last two dims of either side as asked. */
-    static INDArray mm(INDArray x, INDArray y, boolean tx, boolean ty) {
-        int r = x.rank();
-        long m = x.size(tx ? r - 1 : r - 2);
-        long n = y.size(ty ? r - 2 : r - 1);
-        long[] shape = x.shape().clone();
-        shape[r - 2] = m;
-        shape[r - 1] = n;
-        if (x.isEmpty() || y.isEmpty()) {
-            // An empty sum (K = 0) is 0; libnd4j's matmul fails on empty operands instead.
-            return org.nd4j.linalg.factory.Nd4j.zeros(x.dataType(), shape);
-        }
-        INDArray out = Kernels.empty(x.dataType(), shape);
-        Kernels.exec("matmul", new INDArray[] {x, y}, new INDArray[] {out}, new long[] {tx ? 1 : 0, ty ? 1 : 0},
-                null, null);
-        return out;
+        return new INDArray[] {Kernels.matmul(a, b, false, false)};
     }
 
     private static long[] concat(long[] batch, long r, long c) {
@@ -72,10 +54,10 @@ final class MatMul extends Function {
     protected INDArray[] backward(INDArray[] g) {
         INDArray[] grads = new INDArray[2];
         if (needsGrad(0)) {
-            grads[0] = Shapes.unbroadcast(mm(g[0], b, false, true), shapeA);
+            grads[0] = Shapes.unbroadcast(Kernels.matmul(g[0], b, false, true), shapeA);
         }
         if (needsGrad(1)) {
-            grads[1] = Shapes.unbroadcast(mm(a, g[0], true, false), shapeB);
+            grads[1] = Shapes.unbroadcast(Kernels.matmul(a, g[0], true, false), shapeB);
         }
         return grads;
     }

@@ -116,7 +116,8 @@ public final class Kernels {
 
     /**
      * x ∘ c for a number c, into {@code out} (which may be x): {@code mul, add, sub, rsub, div, rdiv, max,
-     * min}, {@code step} (1 where x > c, else 0) and {@code replace_nans} (NaN → c). libnd4j's legacy scalar ops take c as an argument, so no array is made for it.
+     * min}, {@code step} (1 where x > c, else 0) and {@code replace_nans} (NaN → c). libnd4j's legacy scalar ops
+     * take c as an argument, so no array is made for it.
      */
     public static INDArray scalar(String name, INDArray out, INDArray x, double c) {
         return legacy("scalar_" + name, out, x, c);
@@ -282,48 +283,78 @@ public final class Kernels {
     }
 
     /**
-     * Elements from which {@link #reduceSum} over leading axes runs as a GEMV: 64k on one thread; 256k on more,
-     * because a GEMV wakes OpenBLAS's own thread pool, whose threads then spin against OpenMP's for the next
-     * calls (the MLP step at batch 256 on two threads: 117k → 87k samples/s with a [256,256] bias gradient as a
-     * GEMV; the transformer's [2048,512] ones still gain).
+     * op(x)·op(y) into a fresh array, one native matmul; op transposes the last two dims when asked, and leading
+     * dims are batch dims. An empty sum (K = 0) is 0 (libnd4j's matmul fails on empty operands instead).
      */
-    private static long leadingSumAsGemv() {
+    public static INDArray matmul(INDArray x, INDArray y, boolean tx, boolean ty) {
+        int r = x.rank();
+        long[] shape = x.shape().clone();
+        shape[r - 2] = x.size(tx ? r - 1 : r - 2);
+        shape[r - 1] = y.size(ty ? y.rank() - 2 : y.rank() - 1);
+        if (x.isEmpty() || y.isEmpty()) {
+            return full(x.dataType(), 0, shape);
+        }
+        INDArray out = empty(x.dataType(), shape);
+        exec("matmul", new INDArray[] {x, y}, new INDArray[] {out}, new long[] {tx ? 1 : 0, ty ? 1 : 0}, null, null);
+        return out;
+    }
+
+    /**
+     * Elements from which {@link #reduceSum} runs as a GEMV: 64k on one thread; 256k on more, because a GEMV wakes
+     * OpenBLAS's own thread pool, whose threads then spin against OpenMP's for the next calls (the MLP step at
+     * batch 256 on two threads: 117k → 87k samples/s with a [256,256] bias gradient as a GEMV; the transformer's
+     * [2048,512] ones still gain).
+     */
+    private static long sumAsGemv() {
         return Nd4j.getEnvironment().maxThreads() > 1 ? 1 << 18 : 1 << 16;
     }
 
     /**
      * Σ of x over {@code axes} into {@code out}, libnd4j's {@code reduce_sum} with its keep-dims flag (out shaped
-     * accordingly). When the axes are x's leading ones and x is contiguous and large enough
-     * ({@link #leadingSumAsGemv}), one GEMV against a ones row: libnd4j's {@code reduce_sum} over leading axes is 3–57× slower on one thread ([2048,512]
-     * axis 0: 3.5 ms against 60 µs; [256,256]: 64 against 8 µs). Every bias gradient goes through here.
+     * accordingly). When the axes are x's leading ones or its trailing ones and x is contiguous and large enough
+     * ({@link #sumAsGemv}), one GEMV against a ones vector instead: libnd4j's {@code reduce_sum} over leading axes
+     * is 3–57× slower on one thread ([2048,512] axis 0: 3.5 ms against 60 µs; [256,256]: 64 against 8 µs), and
+     * over (0, 2, 3) — a bias gradient, summed here as (2, 3) then 0 — 6–9× ([64,6,28,28]: 185 against 28 µs).
      */
     public static INDArray reduceSum(INDArray out, INDArray x, boolean keepDims, long... axes) {
-        if (!sumsLeadingAxes(out, x, axes)) {
+        int lead = sumAsGemv(out, x, axes);
+        if (lead == 0) {
             exec("reduce_sum", new INDArray[] {x}, new INDArray[] {out}, axes, null, new boolean[] {keepDims});
             return out;
         }
         long rows = 1;
-        for (int i = 0; i < axes.length; i++) {
-            rows *= x.size(i);
+        for (int i = 0; i < Math.abs(lead); i++) {
+            rows *= x.size(lead > 0 ? i : x.rank() - 1 - i);
         }
         long cols = x.length() / rows;
-        exec("matmul", new INDArray[] {full(x.dataType(), 1, 1, rows), x.reshape('c', rows, cols)},
-                new INDArray[] {out.reshape('c', 1, cols)}, new long[] {0, 0}, null, null);
+        if (lead > 0) {
+            exec("matmul", new INDArray[] {full(x.dataType(), 1, 1, rows), x.reshape('c', rows, cols)},
+                    new INDArray[] {out.reshape('c', 1, cols)}, new long[] {0, 0}, null, null);
+        } else {
+            exec("matmul", new INDArray[] {x.reshape('c', cols, rows), full(x.dataType(), 1, rows, 1)},
+                    new INDArray[] {out.reshape('c', cols, 1)}, new long[] {0, 0}, null, null);
+        }
         return out;
     }
 
-    private static boolean sumsLeadingAxes(INDArray out, INDArray x, long[] axes) {
-        if (axes.length == 0 || axes.length >= x.rank() || x.length() < leadingSumAsGemv()
+    /**
+     * How {@link #reduceSum} runs as a GEMV: +k when {@code axes} are x's first k axes, −k when its last k, 0 when
+     * it does not (other axes, too small, strided, not float or double).
+     */
+    private static int sumAsGemv(INDArray out, INDArray x, long[] axes) {
+        int k = axes.length;
+        if (k == 0 || k >= x.rank() || x.length() < sumAsGemv()
                 || (x.dataType() != DataType.FLOAT && x.dataType() != DataType.DOUBLE)
                 || !Shape.hasDefaultStridesForShape(x) || !Shape.hasDefaultStridesForShape(out)) {
-            return false;
+            return 0;
         }
-        for (int i = 0; i < axes.length; i++) {
-            if (axes[i] != i) {
-                return false;
-            }
+        boolean leading = true;
+        boolean trailing = true;
+        for (int i = 0; i < k; i++) {
+            leading &= axes[i] == i;
+            trailing &= axes[i] == x.rank() - k + i;
         }
-        return true;
+        return leading ? k : trailing ? -k : 0;
     }
 
     /** A contiguous copy of {@code x}. */

@@ -163,7 +163,7 @@ final class ConvTranspose extends Function {
         long kh = wn.size(2);
         long kw = wn.size(3);
         INDArray channelsFirst = Kernels.permute(x, 1, 0, 2, 3).reshape('c', c, n * h * w);
-        INDArray cols = Native.mm(wn.reshape('c', c, kh * kw), channelsFirst, true, false);
+        INDArray cols = Kernels.matmul(wn.reshape('c', c, kh * kw), channelsFirst, true, false);
         INDArray perImage = Kernels.permute(cols.reshape('c', kh * kw, n, h * w), 1, 0, 2);
         INDArray y = Kernels.empty(x.dataType(), n, 1, full[0], full[1]);
         // iArgs: stride, padding (none: cropped after), image size, dilation (already in wn), not "same".

@@ -101,10 +101,10 @@ final class Upsample extends Function {
         long oH = adjoint ? rows.size(1) : rows.size(0);
         long oW = adjoint ? cols.size(1) : cols.size(0);
         // Columns first: [N·C·H, W]·colsᵀ → [N·C·H, oW].
-        INDArray t = Native.mm(x.reshape('c', n * c * h, w), cols, false, !adjoint);
+        INDArray t = Kernels.matmul(x.reshape('c', n * c * h, w), cols, false, !adjoint);
         // Then rows, with H moved last: [N·C·oW, H]·rowsᵀ → [N·C·oW, oH].
         INDArray tt = t.reshape('c', n * c, h, oW).permute(0, 2, 1).dup('c').reshape('c', n * c * oW, h);
-        INDArray y = Native.mm(tt, rows, false, !adjoint);
+        INDArray y = Kernels.matmul(tt, rows, false, !adjoint);
         return y.reshape('c', n, c, oW, oH).permute(0, 1, 3, 2).dup('c');
     }
 

@@ -61,7 +61,7 @@ public final class GaussianRbf extends Function {
         // Every step a native call into arrays of its own (replayable by a compiled step): γ = e^logγ,
         // d² = max(0, ‖x‖² − 2x·cᵀ + ‖c‖²), y = e^(−γ·d²).
         gamma = Kernels.transform("exp", Kernels.empty(t, k), logGamma).reshape('c', new long[] {1, k});
-        d2 = mm(x, c, false, true);
+        d2 = Kernels.matmul(x, c, false, true);
         Kernels.scalar("mul", d2, d2, -2.0);
         Kernels.exec("add", d2, d2, sqNorms(x).reshape('c', new long[] {b, 1}));
         Kernels.exec("add", d2, d2, sqNorms(c).reshape('c', new long[] {1, k}));
@@ -84,18 +84,11 @@ public final class GaussianRbf extends Function {
         return out;
     }
 
-    private static INDArray mm(INDArray a, INDArray b, boolean ta, boolean tb) {
-        INDArray out = Kernels.empty(a.dataType(), ta ? a.size(1) : a.size(0), tb ? b.size(0) : b.size(1));
-        Kernels.exec("matmul", new INDArray[] {a, b}, new INDArray[] {out}, new long[] {ta ? 1 : 0, tb ? 1 : 0}, null,
-                null);
-        return out;
-    }
-
     /** Σ of a matrix along {@code axis}, kept as a size-1 axis. */
     private static INDArray sumKept(INDArray m, int axis) {
         long[] shape = m.shape().clone();
         shape[axis] = 1;
-        return reduce("reduce_sum", m, axis, shape, true);
+        return Kernels.reduceSum(Kernels.empty(m.dataType(), shape), m, true, axis);
     }
 
     @Override
@@ -111,18 +104,18 @@ public final class GaussianRbf extends Function {
             // 2·(rowsum H)·x − 2·H·c
             dx = Kernels.exec("multiply", Kernels.empty(x.dataType(), x.shape()), x, sumKept(h, 1));
             Kernels.scalar("mul", dx, dx, 2.0);
-            Kernels.axpy(dx, -2.0, mm(h, c, false, false), dx);
+            Kernels.axpy(dx, -2.0, Kernels.matmul(h, c, false, false), dx);
         }
         if (needsGrad(1)) {
             // 2·(colsum H)·c − 2·Hᵀ·x
             dc = Kernels.exec("multiply", Kernels.empty(c.dataType(), c.shape()), c,
                     sumKept(h, 0).reshape('c', new long[] {c.size(0), 1}));
             Kernels.scalar("mul", dc, dc, 2.0);
-            Kernels.axpy(dc, -2.0, mm(h, x, true, false), dc);
+            Kernels.axpy(dc, -2.0, Kernels.matmul(h, x, true, false), dc);
         }
         if (needsGrad(2)) {
             INDArray hd = Kernels.exec("multiply", Kernels.empty(h.dataType(), h.shape()), h, d2);
-            dLogGamma = reduce("reduce_sum", hd, 0, new long[] {c.size(0)}, false);
+            dLogGamma = Kernels.reduceSum(Kernels.empty(hd.dataType(), c.size(0)), hd, false, 0);
         }
         return new INDArray[] {dx, dc, dLogGamma};
     }
