@@ -1,5 +1,6 @@
 package dev.dendrite.bench.compare;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -42,6 +43,11 @@ public final class CompareCommand implements Callable<Integer> {
             description = "Where compare.csv, compare.png and the workers' logs go (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--dl4j", description = "Also run Deeplearning4j 1.0.0-M2.1 where it has the layers (LeNet-5, MLP, "
+            + "LSTM, inference): as shipped (dl4j) and with its oneDNN helpers engaged (dl4j_onednn). The dendrite "
+            + "script builds the optional DL4J engine (Maven profile dl4j) when given this flag.")
+    boolean dl4j;
+
     @Option(names = "--python", paramLabel = "PATH", defaultValue = "/usr/bin/python3",
             description = "The Python with Debian's python3-torch (default: ${DEFAULT-VALUE}).")
     String python;
@@ -52,6 +58,10 @@ public final class CompareCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1");
         }
+        if (dl4j && !dl4jBuilt()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--dl4j: the DL4J engine is not on "
+                    + "this classpath; ./dendrite bench compare --dl4j builds it (Maven profile dl4j)");
+        }
         Files.createDirectories(out);
         Map<String, String> env = threadEnv(threads);
         console.printf(Locale.ROOT, "threads: %d per engine, each in its own process (OMP_NUM_THREADS=%d "
@@ -59,15 +69,17 @@ public final class CompareCommand implements Callable<Integer> {
                 + "ONNX Runtime intra-op %d, spinning off)%n", threads, threads, threads, threads, threads, threads);
         int r = rounds != null ? rounds : quick ? 3 : 5;
         Results results = new Results();
-        try (EngineProcess jvm = EngineProcess.start(javaWorker(), env, out.resolve("worker-jvm.log"));
-                EngineProcess torch = startPyTorch(env, console)) {
+        try (EngineProcess jvm = EngineProcess.start(javaWorker(Worker.class.getName()), env,
+                        out.resolve("worker-jvm.log"));
+                EngineProcess torch = startPyTorch(env, console);
+                EngineProcess dl4jWorker = dl4j ? startDl4j(env, console) : null) {
             List<Workload> work = Workload.ALL;
             console.println("warm-up ...");
-            measureAll(work, jvm, torch, null);
+            measureAll(work, jvm, torch, dl4jWorker, null);
             for (int i = 1; i <= r; i++) {
                 console.printf("round %d/%d ...%n", i, r);
                 console.flush();
-                measureAll(work, jvm, torch, results);
+                measureAll(work, jvm, torch, dl4jWorker, results);
             }
         }
         List<Results.Row> rows = results.rows(Workload.ALL);
@@ -80,8 +92,8 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     /** One pass over every workload, every engine in turn; {@code results} null for the warm-up. */
-    private void measureAll(List<Workload> work, EngineProcess jvm, EngineProcess torch, Results results)
-            throws IOException {
+    private void measureAll(List<Workload> work, EngineProcess jvm, EngineProcess torch, EngineProcess dl4jWorker,
+            Results results) throws IOException {
         for (Workload w : work) {
             int iters = Math.max(1, quick ? w.iterations() / 2 : w.iterations());
             record(results, w, Results.DENDRITE, jvm.measure(Results.DENDRITE, w.name(), iters));
@@ -91,6 +103,10 @@ public final class CompareCommand implements Callable<Integer> {
             }
             if (w.hasOnnxRuntime()) {
                 record(results, w, Results.ONNXRUNTIME, jvm.measure(Results.ONNXRUNTIME, w.name(), iters));
+            }
+            if (dl4jWorker != null && hasModel(dl4jWorker, w)) {
+                record(results, w, Results.DL4J, dl4jWorker.measure(Results.DL4J, w.name(), iters));
+                record(results, w, Results.DL4J_ONEDNN, dl4jWorker.measure(Results.DL4J_ONEDNN, w.name(), iters));
             }
         }
     }
@@ -111,10 +127,43 @@ public final class CompareCommand implements Callable<Integer> {
         return env;
     }
 
-    private List<String> javaWorker() {
+    /** A JVM worker on this process's classpath, with the same heap and off-heap limits for every JVM engine. */
+    private List<String> javaWorker(String mainClass) {
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "-Xss8m",
                 "-Dorg.bytedeco.javacpp.maxPhysicalBytes=4g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
-                System.getProperty("java.class.path"), Worker.class.getName(), String.valueOf(threads));
+                System.getProperty("java.class.path"), mainClass, String.valueOf(threads));
+    }
+
+    private static final String DL4J_WORKER = "dev.dendrite.bench.dl4j.Dl4jWorker";
+
+    private static boolean hasModel(EngineProcess dl4jWorker, Workload w) {
+        for (JsonNode name : dl4jWorker.hello().path("workloads")) {
+            if (name.asText().equals(w.name())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the DL4J worker's module is on the classpath (the harness was built with -Pdl4j). */
+    private static boolean dl4jBuilt() {
+        try {
+            Class.forName(DL4J_WORKER, false, CompareCommand.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    private EngineProcess startDl4j(Map<String, String> env, PrintWriter console) throws IOException {
+        EngineProcess p = EngineProcess.start(javaWorker(DL4J_WORKER), env, out.resolve("worker-dl4j.log"));
+        if (!p.hello().has("ready")) {
+            p.close();
+            throw new IOException("the DL4J worker did not start: " + p.hello().path("error").asText("no answer"));
+        }
+        console.println("DL4J: " + p.hello().path("dl4j").asText("?") + " on the same ND4J build, " + threads
+                + " thread(s); rows: " + p.hello().path("workloads"));
+        return p;
     }
 
     /** The PyTorch worker, or null (said on the console) when Python or torch is missing. */

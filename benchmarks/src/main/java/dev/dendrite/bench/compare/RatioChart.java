@@ -8,7 +8,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 
-/** compare.png: Dendrite's speed relative to PyTorch and to ONNX Runtime per workload (1 = parity). */
+/** compare.png: Dendrite's speed relative to PyTorch, ONNX Runtime (and DL4J with --dl4j) per workload (1 = parity). */
 final class RatioChart {
     private RatioChart() {}
 
@@ -21,6 +21,8 @@ final class RatioChart {
         List<String> names = new ArrayList<>();
         List<Double> vsTorch = new ArrayList<>();
         List<Double> vsOrt = new ArrayList<>();
+        List<Double> vsDl4j = new ArrayList<>();
+        List<Double> vsDl4jOneDnn = new ArrayList<>();
         for (Results.Row r : rows) {
             if (r.vsPytorch() == null && r.vsOnnxRuntime() == null) {
                 continue;
@@ -28,6 +30,8 @@ final class RatioChart {
             names.add(r.workload().name());
             vsTorch.add(r.vsPytorch() == null ? 0.0 : r.vsPytorch().median());
             vsOrt.add(r.vsOnnxRuntime() == null ? 0.0 : r.vsOnnxRuntime().median());
+            vsDl4j.add(r.vsDl4j() == null ? 0.0 : r.vsDl4j().median());
+            vsDl4jOneDnn.add(r.vsDl4jOneDnn() == null ? 0.0 : r.vsDl4jOneDnn().median());
         }
         if (names.isEmpty()) {
             names.add("(no comparison measured)");
@@ -36,6 +40,10 @@ final class RatioChart {
         }
         chart.addSeries("vs PyTorch", names, vsTorch);
         chart.addSeries("vs ONNX Runtime", names, vsOrt);
+        if (rows.stream().anyMatch(r -> r.vsDl4j() != null || r.vsDl4jOneDnn() != null)) {
+            chart.addSeries("vs DL4J as shipped", names, vsDl4j);
+            chart.addSeries("vs DL4J with oneDNN", names, vsDl4jOneDnn);
+        }
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 }

@@ -22,16 +22,22 @@ public final class Results {
     public static final String ONNXRUNTIME = "onnxruntime";
     /** Dendrite with every step eager ({@code --eager}): what compiled steps gain is dendrite / dendrite_eager. */
     public static final String DENDRITE_EAGER = "dendrite_eager";
+    /** Deeplearning4j as shipped: its layer helpers (oneDNN among them) off by default ({@code --dl4j}). */
+    public static final String DL4J = "dl4j";
+    /** Deeplearning4j with its oneDNN helpers engaged: the best it can do here ({@code --dl4j}). */
+    public static final String DL4J_ONEDNN = "dl4j_onednn";
     /** compare.csv's header; scripts rely on the first seven columns, later ones are appended after them. */
     public static final String CSV_HEADER =
-            "workload,unit,dendrite,pytorch,onnxruntime,ratio_vs_pytorch,ratio_vs_onnxruntime,dendrite_eager";
+            "workload,unit,dendrite,pytorch,onnxruntime,ratio_vs_pytorch,ratio_vs_onnxruntime,dendrite_eager,"
+            + "dl4j,ratio_vs_dl4j,dl4j_onednn,ratio_vs_dl4j_onednn";
 
     /** A ratio's median and spread over rounds. */
     public record Ratio(double median, double min, double max) {}
 
     /** One table row; NaN (or null) where a side does not apply or was not measured. */
     public record Row(Workload workload, double dendrite, double pytorch, double onnxruntime, Ratio vsPytorch,
-            Ratio vsOnnxRuntime, double dendriteEager) {}
+            Ratio vsOnnxRuntime, double dendriteEager, double dl4j, Ratio vsDl4j, double dl4jOneDnn,
+            Ratio vsDl4jOneDnn) {}
 
     private final Map<String, Map<String, List<Double>>> ms = new LinkedHashMap<>();
 
@@ -46,7 +52,9 @@ public final class Results {
             Map<String, List<Double>> m = ms.getOrDefault(w.name(), Map.of());
             rows.add(new Row(w, throughput(w, m.get(DENDRITE)), throughput(w, m.get(PYTORCH)),
                     throughput(w, m.get(ONNXRUNTIME)), ratio(m.get(DENDRITE), m.get(PYTORCH)),
-                    ratio(m.get(DENDRITE), m.get(ONNXRUNTIME)), throughput(w, m.get(DENDRITE_EAGER))));
+                    ratio(m.get(DENDRITE), m.get(ONNXRUNTIME)), throughput(w, m.get(DENDRITE_EAGER)),
+                    throughput(w, m.get(DL4J)), ratio(m.get(DENDRITE), m.get(DL4J)),
+                    throughput(w, m.get(DL4J_ONEDNN)), ratio(m.get(DENDRITE), m.get(DL4J_ONEDNN))));
         }
         return rows;
     }
@@ -79,25 +87,45 @@ public final class Results {
             w.println(CSV_HEADER);
             for (Row r : rows) {
                 w.println(String.join(",", r.workload().name(), r.workload().unit(), num(r.dendrite()),
-                        num(r.pytorch()), num(r.onnxruntime()), r.vsPytorch() == null ? "" : num(r.vsPytorch().median()),
-                        r.vsOnnxRuntime() == null ? "" : num(r.vsOnnxRuntime().median()), num(r.dendriteEager())));
+                        num(r.pytorch()), num(r.onnxruntime()), median(r.vsPytorch()),
+                        median(r.vsOnnxRuntime()), num(r.dendriteEager()), num(r.dl4j()), median(r.vsDl4j()),
+                        num(r.dl4jOneDnn()), median(r.vsDl4jOneDnn())));
             }
         }
+    }
+
+    private static String median(Ratio r) {
+        return r == null ? "" : num(r.median());
     }
 
     private static String num(double v) {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.4g", v);
     }
 
-    /** The console table: numbers, and ratios with their spread; "-" where a side did not run. */
+    /**
+     * The console table: numbers, and ratios with their spread; "-" where a side did not run. The DL4J columns
+     * appear only when DL4J ran ({@code --dl4j}).
+     */
     public static String table(List<Row> rows) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
-                "%-22s %-10s %10s %10s %12s  %-22s %-22s %14s%n", "workload", "unit", "dendrite", "pytorch",
-                "onnxruntime", "vs pytorch (min-max)", "vs ORT (min-max)", "dendrite_eager"));
+        boolean dl4j = rows.stream().anyMatch(r -> !Double.isNaN(r.dl4j()) || !Double.isNaN(r.dl4jOneDnn()));
+        String format = "%-22s %-10s %10s %10s %12s  %-22s %-22s %14s";
+        String dl4jFormat = "  %10s %-22s %12s %-22s";
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, format, "workload", "unit", "dendrite",
+                "pytorch", "onnxruntime", "vs pytorch (min-max)", "vs ORT (min-max)", "dendrite_eager"));
+        if (dl4j) {
+            b.append(String.format(Locale.ROOT, dl4jFormat, "dl4j", "vs dl4j (min-max)", "dl4j_onednn",
+                    "vs dl4j_onednn"));
+        }
+        b.append('\n');
         for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "%-22s %-10s %10s %10s %12s  %-22s %-22s %14s%n",
-                    r.workload().name(), r.workload().unit(), cell(r.dendrite()), cell(r.pytorch()),
-                    cell(r.onnxruntime()), ratio(r.vsPytorch()), ratio(r.vsOnnxRuntime()), cell(r.dendriteEager())));
+            b.append(String.format(Locale.ROOT, format, r.workload().name(), r.workload().unit(), cell(r.dendrite()),
+                    cell(r.pytorch()), cell(r.onnxruntime()), ratio(r.vsPytorch()), ratio(r.vsOnnxRuntime()),
+                    cell(r.dendriteEager())));
+            if (dl4j) {
+                b.append(String.format(Locale.ROOT, dl4jFormat, cell(r.dl4j()), ratio(r.vsDl4j()),
+                        cell(r.dl4jOneDnn()), ratio(r.vsDl4jOneDnn())));
+            }
+            b.append('\n');
         }
         return b.toString();
     }

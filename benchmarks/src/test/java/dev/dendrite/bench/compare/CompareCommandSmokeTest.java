@@ -39,4 +39,16 @@ class CompareCommandSmokeTest {
         assertTrue(Double.parseDouble(cells[6]) > 0, infer);
         assertTrue(Files.size(dir.resolve("compare.png")) > 1000);
     }
+
+    @Test
+    void dl4jWithoutItsEngineBuiltIsAOneLineErrorBeforeAnythingStarts() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = BenchMain.run(new String[] {"compare", "--dl4j", "--out", dir.toString()},
+                new PrintWriter(out, true), new PrintWriter(err, true));
+        assertEquals(2, code);
+        assertTrue(err.toString().startsWith("--dl4j: the DL4J engine is not on this classpath; ./dendrite bench "
+                + "compare --dl4j builds it (Maven profile dl4j)"), err.toString());
+        assertEquals("", out.toString(), "no worker was started");
+    }
 }

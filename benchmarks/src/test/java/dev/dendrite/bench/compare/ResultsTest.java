@@ -50,13 +50,13 @@ class ResultsTest {
         Path csv = dir.resolve("compare.csv");
         Results.writeCsv(rows, csv);
         List<String> lines = Files.readAllLines(csv);
-        // The scripts' seven columns first, as they always were; dendrite_eager appended after them.
-        assertEquals("workload,unit,dendrite,pytorch,onnxruntime,ratio_vs_pytorch,ratio_vs_onnxruntime,dendrite_eager",
-                lines.get(0));
+        // The scripts' seven columns first, as they always were; dendrite_eager and DL4J's appended after them.
+        assertEquals("workload,unit,dendrite,pytorch,onnxruntime,ratio_vs_pytorch,ratio_vs_onnxruntime,dendrite_eager,"
+                + "dl4j,ratio_vs_dl4j,dl4j_onednn,ratio_vs_dl4j_onednn", lines.get(0));
         assertEquals(Workload.ALL.size() + 1, lines.size());
-        assertEquals("lenet5_train_b64,samples/s,6400,6400,,0.5000,,3200", lines.get(1));
-        assertEquals("lstm_train_b32,samples/s,,,,,,", lines.get(4));
-        assertEquals("lenet5_infer_b64,samples/s,1.600e+04,,3.200e+04,,0.5000,", lines.get(8));
+        assertEquals("lenet5_train_b64,samples/s,6400,6400,,0.5000,,3200,,,,", lines.get(1));
+        assertEquals("lstm_train_b32,samples/s,,,,,,,,,,", lines.get(4));
+        assertEquals("lenet5_infer_b64,samples/s,1.600e+04,,3.200e+04,,0.5000,,,,,", lines.get(8));
     }
 
     @Test
@@ -64,6 +64,30 @@ class ResultsTest {
         String table = Results.table(sample().rows(Workload.ALL));
         assertTrue(table.lines().anyMatch(l -> l.matches("lstm_train_b32\\s+samples/s\\s+-\\s+-\\s+-.*")), table);
         assertTrue(table.contains("0.50x (0.50-1.00)"), table);
+    }
+
+    @Test
+    void dl4jColumnsCarryItsTwoModesAndAppearInTheTableOnlyWhenItRan() throws IOException {
+        assertTrue(Results.table(sample().rows(Workload.ALL)).lines().noneMatch(l -> l.contains("dl4j")),
+                "no DL4J columns without --dl4j");
+        Results r = sample();
+        for (double ms : new double[] {40, 40, 80}) {
+            r.add(TRAIN, Results.DL4J, ms);
+            r.add(TRAIN, Results.DL4J_ONEDNN, 20);
+        }
+        Results.Row row = r.rows(List.of(TRAIN)).get(0);
+        // per round: 40/10, 40/20, 80/10 -> 4, 2, 8 ; and 20/10, 20/20, 20/10 -> 2, 1, 2
+        assertEquals(4.0, row.vsDl4j().median(), 1e-12);
+        assertEquals(2.0, row.vsDl4jOneDnn().median(), 1e-12);
+        assertEquals(64 * 1000.0 / 40, row.dl4j(), 1e-9);
+        Path csv = dir.resolve("dl4j.csv");
+        Results.writeCsv(r.rows(List.of(TRAIN, INFER)), csv);
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("lenet5_train_b64,samples/s,6400,6400,,0.5000,,3200,1600,4.000,3200,2.000", lines.get(1));
+        assertEquals("lenet5_infer_b64,samples/s,1.600e+04,,3.200e+04,,0.5000,,,,,", lines.get(2));
+        String table = Results.table(r.rows(List.of(TRAIN, INFER)));
+        assertTrue(table.lines().findFirst().orElseThrow().contains("vs dl4j_onednn"), table);
+        assertTrue(table.contains("4.00x (2.00-8.00)"), table);
     }
 
     @Test
