@@ -1,6 +1,7 @@
 package dev.dendrite.ops;
 
 import dev.dendrite.onnx.OnnxBuilder;
+import dev.dendrite.tensor.HostArrays;
 import dev.dendrite.tensor.Kernels;
 import dev.dendrite.tensor.ShapeException;
 import java.util.Map;
@@ -190,6 +191,25 @@ final class Activations {
      * through a per-element std::function and is 7× slower on one thread ([64,6,28,28]: 575 against 84 µs; 2.3×
      * on two). Bit-identical to it for finite g; a non-finite g where x <= 0 gives NaN here, not 0.
      */
+    /**
+     * 1 where lo &lt; z &lt; hi ({@code inclusive}: lo ≤ z ≤ hi), else 0, in z's dtype: libnd4j's exact scalar steps
+     * (step(z, c) is z &gt; c, and z &lt; c is −z &gt; −c), native calls that a compiled step replays, where ND4J's
+     * {@code gte}/{@code lt} masks are computed once at capture and would be stale on every replay.
+     */
+    static INDArray between(INDArray z, double lo, double hi, boolean inclusive) {
+        INDArray a = Kernels.empty(z.dataType(), z.shape());
+        INDArray b = Kernels.scalar("mul", Kernels.empty(z.dataType(), z.shape()), z, -1.0);
+        if (inclusive) {
+            Kernels.scalar("step", a, z, hi);
+            Kernels.scalar("step", b, b, -lo);
+            Kernels.exec("add", a, a, b);
+            return Kernels.scalar("rsub", a, a, 1.0);
+        }
+        Kernels.scalar("step", a, z, lo);
+        Kernels.scalar("step", b, b, -hi);
+        return Kernels.exec("multiply", a, a, b);
+    }
+
     static INDArray reluGradient(INDArray x, INDArray g) {
         INDArray out = Kernels.scalar("step", Kernels.empty(g.dataType(), g.shape()), x, 0.0);
         return Kernels.exec("multiply", out, out, g);
@@ -423,14 +443,22 @@ final class Activations {
 
         INDArray apply(INDArray x) {
             INDArray out = Kernels.empty(x.dataType(), x.shape());
-            Kernels.exec("clipbyvalue", new INDArray[] {x.mul(alpha).addi(beta)}, new INDArray[] {out}, null,
+            Kernels.exec("clipbyvalue", new INDArray[] {affine(x)}, new INDArray[] {out}, null,
                     new double[] {0.0, 1.0}, null);
             return out;
         }
 
-        INDArray derivative() {
-            INDArray z = x.mul(alpha).addi(beta);
-            return Arr.mask(z.gt(0.0), x.dataType()).muli(Arr.mask(z.lt(1.0), x.dataType())).muli(alpha);
+        /** αx + β, as native calls (ND4J's own mul/add would be a constant of the first call in a compiled step). */
+        private INDArray affine(INDArray x) {
+            INDArray z = Kernels.scalar("mul", Kernels.empty(x.dataType(), x.shape()), x, alpha);
+            return Kernels.scalar("add", z, z, beta);
+        }
+
+        @Override
+        INDArray gradient(INDArray g) {
+            INDArray d = between(affine(x), 0.0, 1.0, false);
+            Kernels.scalar("mul", d, d, alpha);
+            return Kernels.exec("multiply", d, d, g);
         }
 
         String onnxOp() {
@@ -458,14 +486,30 @@ final class Activations {
 
         INDArray apply(INDArray x) {
             INDArray out = Kernels.empty(x.dataType(), x.shape());
-            Kernels.exec("clipbyvalue", new INDArray[] {x}, new INDArray[] {out}, null, new double[] {min, max},
-                    null);
+            if (HostArrays.usable(x.dataType(), x.length())) {
+                Kernels.host("clip", new ClipKernels.Forward((float) min, (float) max), new INDArray[] {x},
+                        new INDArray[] {out});
+            } else if (min == max) {
+                // libnd4j's clipbyvalue refuses an empty range ("Op validation failed"); every value is min.
+                Kernels.scalar("min", Kernels.scalar("max", out, x, min), out, max);
+            } else {
+                Kernels.exec("clipbyvalue", new INDArray[] {x}, new INDArray[] {out}, null, new double[] {min, max},
+                        null);
+            }
             return out;
         }
 
-        INDArray derivative() {
+        @Override
+        INDArray gradient(INDArray g) {
             // The gradient passes where the input was inside [min, max], as in PyTorch.
-            return Arr.mask(x.gte(min), x.dataType()).muli(Arr.mask(x.lte(max), x.dataType()));
+            if (HostArrays.usable(x.dataType(), x.length())) {
+                INDArray out = Kernels.empty(g.dataType(), g.shape());
+                Kernels.host("clip_bp", new ClipKernels.Backward((float) min, (float) max), new INDArray[] {x, g},
+                        new INDArray[] {out});
+                return out;
+            }
+            INDArray inside = between(x, min, max, true);
+            return Kernels.exec("multiply", inside, inside, g);
         }
 
         String onnxOp() {

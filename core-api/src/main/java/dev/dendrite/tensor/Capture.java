@@ -19,9 +19,10 @@ final class Capture implements AutoCloseable {
 
     enum Phase { FORWARD, BACKWARD }
 
-    /** One native call, with the very arrays it was given. */
+    /** One native call, or a Java kernel's ({@code host} set), with the very arrays it was given. */
     record Call(String op, INDArray[] in, INDArray[] out, long[] iArgs, double[] tArgs, boolean[] bArgs,
-            org.nd4j.linalg.api.buffer.DataType[] dArgs, boolean helpers, Long seed, int node, Phase phase) {}
+            org.nd4j.linalg.api.buffer.DataType[] dArgs, boolean helpers, Long seed, int node, Phase phase,
+            Kernels.HostKernel host) {}
 
     /** One top-level primitive application and, once backward reached it, its gradients. */
     static final class NodeRecord {
@@ -125,7 +126,16 @@ final class Capture implements AutoCloseable {
             return;
         }
         calls.add(new Call(op, in.clone(), out.clone(), i == null ? null : i.clone(), t == null ? null : t.clone(),
-                b == null ? null : b.clone(), d == null ? null : d.clone(), helpers, seed, current, phase));
+                b == null ? null : b.clone(), d == null ? null : d.clone(), helpers, seed, current, phase, null));
+    }
+
+    /** A {@link Kernels#host} call: replayed by running the same kernel on the planned arrays. */
+    void host(String name, Kernels.HostKernel kernel, INDArray[] in, INDArray[] out) {
+        if (suspended > 0) {
+            return;
+        }
+        calls.add(new Call(Kernels.HOST_PREFIX + name, in.clone(), out.clone(), null, null, null, null, true, null,
+                current, phase, kernel));
     }
 
     /** Native calls made by a primitive's input checks: run again by the plan's check step, not recorded. */

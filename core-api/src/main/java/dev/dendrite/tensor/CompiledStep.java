@@ -621,7 +621,7 @@ public final class CompiledStep implements AutoCloseable {
             Capture.Call y = cb.calls.get(i);
             if (!x.op().equals(y.op()) || !Arrays.equals(x.iArgs(), y.iArgs()) || !Arrays.equals(x.tArgs(), y.tArgs())
                     || !Arrays.equals(x.bArgs(), y.bArgs()) || !sameShapes(x.in(), y.in())
-                    || !sameShapes(x.out(), y.out())) {
+                    || !sameShapes(x.out(), y.out()) || !java.util.Objects.equals(x.host(), y.host())) {
                 return "native call " + i + " (" + y.op() + ") has other arguments than when captured (values "
                         + "decide what the step runs)";
             }

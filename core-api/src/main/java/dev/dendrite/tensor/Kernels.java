@@ -106,6 +106,26 @@ public final class Kernels {
     }
 
     /**
+     * A kernel written in Java over the arrays' host memory (CPU backend), for work libnd4j has no fast op for.
+     * A compiled step records it like a native call and replays the same kernel object on the planned arrays,
+     * so a kernel reads only its inputs, writes every element of its outputs, keeps no array of its own between
+     * runs, and two kernels that are {@code equals} compute the same thing (captures are compared with it):
+     * make it a record of its settings.
+     */
+    public interface HostKernel {
+        void run(INDArray[] inputs, INDArray[] outputs);
+    }
+
+    /** Runs {@code kernel} on {@code inputs} into {@code outputs}; a compiled step replays it. */
+    public static void host(String name, HostKernel kernel, INDArray[] inputs, INDArray[] outputs) {
+        Capture capture = Capture.active();
+        if (capture != null) {
+            capture.host(name, kernel, inputs, outputs);
+        }
+        kernel.run(inputs, outputs);
+    }
+
+    /**
      * libnd4j's elementwise functions that exist only as legacy transform ops (no custom op of that name):
      * {@code exp, log, sqrt, abs, neg, sign, sin, cos, erf, reciprocal, square}. Recorded like a custom op, so
      * a compiled step replays them.
@@ -140,6 +160,7 @@ public final class Kernels {
     }
 
     static final String LEGACY_PREFIX = "legacy:";
+    static final String HOST_PREFIX = "host:";
 
     /** Builds a legacy op over x into z (c: the scalar operand, where there is one). */
     @FunctionalInterface

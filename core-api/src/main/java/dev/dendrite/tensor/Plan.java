@@ -96,7 +96,13 @@ final class Plan implements AutoCloseable {
         int bound = 0;
         for (Event e : events) {
             List<Step> target = e.phase == Capture.Phase.FORWARD ? forward : backward;
-            if (e.call != null && e.call.op().startsWith(Kernels.LEGACY_PREFIX)) {
+            if (e.call != null && e.call.host() != null) {
+                Kernels.HostKernel kernel = e.call.host();
+                INDArray[] in = remap.all(e.call.in());
+                INDArray[] out = remap.all(e.call.out());
+                target.add(seedValues -> kernel.run(in, out));
+                bound++;
+            } else if (e.call != null && e.call.op().startsWith(Kernels.LEGACY_PREFIX)) {
                 Capture.Call c = e.call;
                 INDArray x = remap.map(c.in()[0]);
                 INDArray z = remap.map(c.out()[0]);

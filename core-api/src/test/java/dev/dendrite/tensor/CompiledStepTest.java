@@ -159,6 +159,55 @@ class CompiledStepTest {
         assertTrue(step.explain().contains("1 unit nodes [legacy_double]"), step.explain());
     }
 
+    /** 3x in a Java kernel ({@link Kernels#host}), forward and backward: replayed like a native call. */
+    private static final class HostTriple extends Function {
+        private record Times(float c) implements Kernels.HostKernel {
+            @Override
+            public void run(INDArray[] in, INDArray[] out) {
+                float[] x = HostArrays.read(in[0], 0);
+                for (int i = 0; i < in[0].length(); i++) {
+                    x[i] *= c;
+                }
+                HostArrays.write(x, out[0]);
+            }
+        }
+
+        @Override
+        public String name() {
+            return "host_triple";
+        }
+
+        @Override
+        protected INDArray[] forward(INDArray[] in) {
+            INDArray y = Kernels.empty(in[0].dataType(), in[0].shape());
+            Kernels.host("triple", new Times(3f), in, new INDArray[] {y});
+            return new INDArray[] {y};
+        }
+
+        @Override
+        protected INDArray[] backward(INDArray[] g) {
+            INDArray d = Kernels.empty(g[0].dataType(), g[0].shape());
+            Kernels.host("triple", new Times(3f), g, new INDArray[] {d});
+            return new INDArray[] {d};
+        }
+
+        @Override
+        public void toOnnx(OnnxBuilder onnx, String[] inputs, String[] outputs) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    @Test
+    void javaKernelsReplayOnPlannedArraysWithoutUnits() {
+        // HostTriple and clip (a Java kernel in float32) between native calls, with shared memory.
+        CompiledStep step = trainBoth(6, (p, rng) -> in -> {
+            Tensor h = F.clip(new HostTriple().apply1(F.linear(in[0], p[0], p[1])), 0, 1);
+            Tensor logits = F.linear(h, p[2], p[3]);
+            return new Tensor[] {F.mean(F.crossEntropy(logits, in[1], 0), false), logits};
+        }, s -> 10);
+        assertTrue(step.explain().contains("0 unit nodes"), step.explain());
+    }
+
     @Test
     void aConstantBuiltFromTheDataOutsidePrimitivesKeepsTheStepEager() {
         CompiledStep step = trainBoth(6, (p, rng) -> in -> {

@@ -13,8 +13,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Convolution as PyTorch and ONNX define it (a cross-correlation): input [N, C, L] or [N, C, H, W], weight
  * [out, C/groups, k...], optional bias [out]. One native {@code conv2d} call (1-D runs as [N, C, 1, L]);
- * depthwise convolution ({@code groups = C}) is one {@code depthwise_conv2d} call, other groupings one
- * {@code conv2d} per group. Asymmetric padding ("same" with an even kernel) is added with a native pad first,
+ * depthwise convolution ({@code groups = C}) runs as {@link Depthwise}'s loops in float32 on the CPU (libnd4j's
+ * {@code depthwise_conv2d} otherwise), other groupings one {@code conv2d} per group. Asymmetric padding ("same" with an even kernel) is added with a native pad first,
  * because libnd4j's own padding is symmetric. Backward: the matching {@code _bp} kernels, and Σ g for the bias.
  */
 final class Conv extends Function {
@@ -36,6 +36,8 @@ final class Conv extends Function {
     private boolean explicitPad;
     private boolean hasBias;
     private boolean depthwise;
+    /** Set when the Java depthwise loops ({@link Depthwise}) run this call. */
+    private Depthwise.Geometry loops;
     private boolean empty;
     private INDArray xp;
     private INDArray w4;
@@ -107,11 +109,20 @@ final class Conv extends Function {
         if (empty) {
             return new INDArray[] {Kernels.full(type, 0, outShape)};
         }
+        depthwise = groups > 1 && cPerGroup == 1;
+        loops = null;
+        if (depthwise && Depthwise.applies(type, Shapes.numel(xShape), Shapes.numel(outShape), Shapes.numel(wShape))) {
+            loops = new Depthwise.Geometry((int) n, (int) cIn, (int) (cOut / cIn), (int) x4.size(2), (int) x4.size(3),
+                    (int) kernel[0], (int) kernel[1], (int) stride[0], (int) stride[1], (int) pads[0], (int) pads[1],
+                    (int) dilation[0], (int) dilation[1], (int) oH, (int) oW);
+            xp = x4;
+            INDArray y = Depthwise.forward(loops, x4, w4, hasBias ? in[2] : null);
+            return new INDArray[] {spatial == 1 ? y.reshape('c', outShape) : y};
+        }
         explicitPad = pads[0] != pads[2] || pads[1] != pads[3];
         nativePad = explicitPad ? new long[] {0, 0} : new long[] {pads[0], pads[1]};
         xp = explicitPad ? Native.padOrCrop(x4, pads, 0) : x4;
         iArgs = Window.iArgs(kernel, stride, nativePad, dilation, NCHW, OIHW);
-        depthwise = groups > 1 && cPerGroup == 1;
         if (depthwise) {
             // PyTorch's depthwise weight [C·m, 1, kH, kW] (output channel c·m + j) is libnd4j's [m, C, kH, kW].
             w4 = Kernels.permute(w4.reshape('c', cIn, cOut / cIn, kernel[0], kernel[1]), 1, 0, 2, 3);
@@ -153,7 +164,11 @@ final class Conv extends Function {
         }
         INDArray g = gradOut[0];
         INDArray g4 = spatial == 1 ? g.reshape('c', g.size(0), g.size(1), 1, g.size(2)) : g;
-        if (!needsGrad(0) && needsGrad(1) && groups == 1 && stride[0] == 1 && stride[1] == 1) {
+        if (loops != null) {
+            INDArray[] d = Depthwise.backward(loops, xp, w4, g4, needsGrad(0), needsGrad(1));
+            grads[0] = d[0] == null ? null : d[0].reshape('c', xShape);
+            grads[1] = d[1] == null ? null : d[1].reshape('c', wShape);
+        } else if (!needsGrad(0) && needsGrad(1) && groups == 1 && stride[0] == 1 && stride[1] == 1) {
             grads[1] = weightGradient(g4).reshape('c', wShape);
         } else if (needsGrad(0) || needsGrad(1)) {
             INDArray gxp;
