@@ -3,6 +3,8 @@ package dev.dendrite.bench.dl4j;
 import dev.dendrite.bench.compare.Worker;
 import dev.dendrite.bench.compare.Workload;
 import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
@@ -14,9 +16,23 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 public final class Dl4jWorker {
     private Dl4jWorker() {}
 
+    /** DL4J's version from its jar's Maven metadata (its manifest carries none). */
+    static String version() {
+        try (InputStream in = MultiLayerNetwork.class.getResourceAsStream(
+                "/META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown version");
+        } catch (IOException e) {
+            return "unknown version";
+        }
+    }
+
     public static void main(String[] args) throws IOException {
         Worker.serve(hello -> {
-            hello.put("dl4j", MultiLayerNetwork.class.getPackage().getImplementationVersion());
+            hello.put("dl4j", version());
             Workload.ALL.stream().filter(Dl4jSteps::supports).forEach(w -> hello.withArray("workloads").add(w.name()));
         }, (engine, w) -> switch (engine) {
             case "dl4j" -> Dl4jSteps.of(w, false);

@@ -12,9 +12,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * DL4J at its best here: its oneDNN helpers on the convolution and pooling layers. DL4J 1.0.0-M2.1 ships them
  * switched off ({@code org.eclipse.deeplearning4j.helpers.disable} defaults to true), and turning that property
- * off is not enough: {@code BaseMKLDNNHelper.mklDnnEnabled()} looks up {@code org.nd4j.nativeblas.Nd4jCpu$Environment}
- * and its {@code isUseMKLDNN()}, which ND4J M2.1 renamed ({@code org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment},
- * {@code isUseONEDNN()}), so every helper is removed as "not supported". We set each layer's helper field after
+ * off is not enough: {@code BaseMKLDNNHelper.mklDnnEnabled()} looks up
+ * {@code org.nd4j.nativeblas.Nd4jCpu$Environment} and its {@code isUseMKLDNN()}, which ND4J M2.1 renamed
+ * ({@code org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment}, {@code isUseONEDNN()}), so every helper
+ * is removed as "not supported". We set each layer's helper field after
  * {@code init()} instead, which is all the layers consult at run time. The helpers run libnd4j's conv2d and
  * maxpool2d ops (forward and backward), whose oneDNN implementations our build carries. DL4J has no CPU helper for
  * LSTM or dense layers (those use its own BLAS code in both modes).

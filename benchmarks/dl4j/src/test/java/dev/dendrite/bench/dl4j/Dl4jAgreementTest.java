@@ -51,6 +51,11 @@ class Dl4jAgreementTest {
     }
 
     @Test
+    void theWorkerNamesTheVersionItRuns() {
+        assertEquals("1.0.0-M2.1", Dl4jWorker.version());
+    }
+
+    @Test
     void theOneDnnModeReallyHasTheHelpers() {
         MultiLayerNetwork net = Dl4jModels.lenet5(1);
         assertEquals(4, OneDnnHelpers.engage(net), "2 convolutions + 2 poolings");

@@ -3,22 +3,23 @@ package dev.dendrite.cnn.ops;
 import dev.dendrite.tensor.HostArrays;
 import dev.dendrite.tensor.Kernels;
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Depthwise convolution (groups = input channels, m output channels per input channel) as plain Java loops
- * over NCHW planes, forward and both gradients. libnd4j's {@code depthwise_conv2d} runs it as an im2col and a
- * batched GEMM per channel, 5–50× slower than these loops at MobileNetV2's shapes: a depthwise convolution does
- * a handful of multiply-adds per element it reads, so what matters is streaming memory through vector units.
- * Each plane is first copied into a zero-padded plane (the padding, any and asymmetric, is then just zeros);
- * at stride 1 the output is computed in the padded plane's row pitch, so that one tap is ONE multiply-add loop
- * over the whole plane (about a thousand elements at MobileNet's sizes, which C2 vectorises well) instead of a
- * short loop per row (32 elements: mostly C2's scalar pre- and post-loops). Strided convolutions run a loop per
- * output row. The native arrays are copied to the heap once per call and back (one bulk copy each way); work
- * is split over the backend's threads by input channel, so no two threads write the same sum.
+ * Depthwise convolution (groups = input channels, m output channels per input channel) as Java loops over NCHW
+ * planes, forward and both gradients, run as {@link Kernels#host} calls. libnd4j's {@code depthwise_conv2d} runs
+ * it as an im2col and a batched GEMM per channel, 5–50× slower at MobileNetV2's shapes: a depthwise convolution
+ * does a handful of multiply-adds per element it reads, so what matters is streaming memory through vector
+ * units. Each plane is copied into zero-padded planes first (any padding, asymmetric too, is then zeros).
+ * A strided convolution is first split into its stride phases (rows mod sH, columns mod sW), on which every
+ * tap is a stride-1 convolution, and all of it runs as {@link DepthwiseStacks}: whole stacks of planes per
+ * vectorised loop. The native arrays are copied to the heap once per call and
+ * back (one bulk copy each way); work is split over the backend's threads by input channel, so no two threads
+ * write the same sum.
  */
 final class Depthwise {
     /**
@@ -27,33 +28,64 @@ final class Depthwise {
      */
     record Geometry(int n, int c, int m, int h, int w, int kH, int kW, int sH, int sW, int pT, int pL, int dH,
             int dW, int oH, int oW) {
-        /** Rows and columns of the padded plane: what the output's windows reach. */
+        /** Rows of the padded plane: what the output's windows reach. */
         int hp() {
             return (oH - 1) * sH + (kH - 1) * dH + 1;
         }
 
+        /** Columns of the padded plane. */
         int wp() {
             return (oW - 1) * sW + (kW - 1) * dW + 1;
         }
 
-        /** Elements of one output plane in the padded pitch (stride 1): the length of one tap's loop. */
+        /** Phases of a strided convolution: (row mod sH, column mod sW) of the padded plane, sH·sW of them. */
+        int phases() {
+            return sH * sW;
+        }
+
+        /** Rows and columns of one phase plane, and its elements. */
+        int hq() {
+            return (hp() + sH - 1) / sH;
+        }
+
+        int wq() {
+            return (wp() + sW - 1) / sW;
+        }
+
+        int pp() {
+            return hq() * wq();
+        }
+
+        /** Elements of one output plane laid out in the phase plane's row pitch. */
         int span() {
-            return (oH - 1) * wp() + oW;
+            return (oH - 1) * wq() + oW;
         }
 
-        boolean unitStride() {
-            return sH == 1 && sW == 1;
+        int taps() {
+            return kH * kW;
         }
 
-        /** Offset of tap (ki, kj) in the padded plane. */
-        int tap(int ki, int kj) {
-            return ki * dH * wp() + kj * dW;
+        /** The phase tap t = ki·kW + kj reads. */
+        int phase(int t) {
+            return t / kW * dH % sH * sW + t % kW * dW % sW;
+        }
+
+        /** Offset of tap t in its phase plane. */
+        int tap(int t) {
+            return t / kW * dH / sH * wq() + t % kW * dW / sW;
+        }
+
+        int planeIn() {
+            return h * w;
+        }
+
+        int planeOut() {
+            return oH * oW;
         }
     }
 
     /** Below this many multiply-adds a call stays on the calling thread. */
     private static final long PARALLEL_WORK = 1 << 18;
-    // HostArrays' scratch slots: 0–3 hold a call's whole arrays (on the calling thread), 4–7 one task's planes.
 
     private Depthwise() {}
 
@@ -70,61 +102,9 @@ final class Depthwise {
         return y;
     }
 
-    /** The forward kernel: inputs {x, w, optional b}, output {y}. */
-    private record Forward(Geometry g) implements Kernels.HostKernel {
-        @Override
-        public void run(INDArray[] in, INDArray[] out) {
-            float[] bias = in.length > 2 ? HostArrays.read(in[2], 2) : null;
-            forward(g, HostArrays.read(in[0], 0), HostArrays.read(in[1], 1), bias, out[0]);
-        }
-    }
-
-    private static void forward(Geometry g, float[] xs, float[] ws, float[] bs, INDArray y) {
-        int cm = g.c() * g.m();
-        int planeIn = g.h() * g.w();
-        int planeOut = g.oH() * g.oW();
-        int taps = g.kH() * g.kW();
-        float[] ys = HostArrays.scratch(3, g.n() * cm * planeOut);
-        parallel(g.n() * g.c(), (long) g.n() * cm * planeOut * taps, p -> {
-            int image = p / g.c();
-            int c = p % g.c();
-            float[] xp = pad(g, xs, p * planeIn, HostArrays.scratch(4, g.hp() * g.wp()));
-            float[] yq = g.unitStride() ? HostArrays.scratch(5, g.span()) : null;
-            for (int j = 0; j < g.m(); j++) {
-                int oc = c * g.m() + j;
-                int out = (image * cm + oc) * planeOut;
-                float bias = bs == null ? 0f : bs[oc];
-                if (g.unitStride()) {
-                    Arrays.fill(yq, 0, g.span(), bias);
-                    for (int ki = 0; ki < g.kH(); ki++) {
-                        for (int kj = 0; kj < g.kW(); kj++) {
-                            axpy(yq, 0, ws[oc * taps + ki * g.kW() + kj], xp, g.tap(ki, kj), g.span());
-                        }
-                    }
-                    for (int oh = 0; oh < g.oH(); oh++) {
-                        System.arraycopy(yq, oh * g.wp(), ys, out + oh * g.oW(), g.oW());
-                    }
-                } else {
-                    Arrays.fill(ys, out, out + planeOut, bias);
-                    for (int ki = 0; ki < g.kH(); ki++) {
-                        for (int kj = 0; kj < g.kW(); kj++) {
-                            float wv = ws[oc * taps + ki * g.kW() + kj];
-                            for (int oh = 0; oh < g.oH(); oh++) {
-                                axpyStrided(ys, out + oh * g.oW(), wv, xp, oh * g.sH() * g.wp() + g.tap(ki, kj),
-                                        g.sW(), g.oW());
-                            }
-                        }
-                    }
-                }
-            }
-        });
-        HostArrays.write(ys, y);
-    }
-
     /**
      * The gradients of {@code forward} from the output's gradient {@code gy}: {dx, dw} (each null when not wanted),
-     * dw in PyTorch's layout [c·m, 1, kH, kW]. One task per input channel, over every image: it owns that channel's
-     * input gradient planes and its m weight gradients.
+     * dw in PyTorch's layout [c·m, 1, kH, kW].
      */
     static INDArray[] backward(Geometry g, INDArray x, INDArray w, INDArray gy, boolean wantX, boolean wantW) {
         INDArray dx = wantX ? Kernels.empty(DataType.FLOAT, g.n(), g.c(), g.h(), g.w()) : null;
@@ -137,178 +117,40 @@ final class Depthwise {
         return new INDArray[] {dx, dw};
     }
 
+    /** The forward kernel: inputs {x, w, optional b}, output {y}. HostArrays slots 0–3 hold a call's arrays. */
+    private record Forward(Geometry g) implements Kernels.HostKernel {
+        @Override
+        public void run(INDArray[] in, INDArray[] out) {
+            float[] x = HostArrays.read(in[0], 0);
+            float[] w = HostArrays.read(in[1], 1);
+            float[] b = in.length > 2 ? HostArrays.read(in[2], 2) : null;
+            float[] y = HostArrays.scratch(3, g.n() * g.c() * g.m() * g.planeOut());
+            DepthwiseStacks.forward(g, x, w, b, y);
+            HostArrays.write(y, out[0]);
+        }
+    }
+
     /** The backward kernel: inputs {gy, w, x if wantW}, outputs {dx if wantX, dw if wantW}. */
     private record Backward(Geometry g, boolean wantX, boolean wantW) implements Kernels.HostKernel {
         @Override
         public void run(INDArray[] in, INDArray[] out) {
+            float[] gy = HostArrays.read(in[0], 0);
+            float[] w = HostArrays.read(in[1], 1);
             float[] x = wantW ? HostArrays.read(in[2], 2) : null;
-            backward(g, HostArrays.read(in[0], 0), HostArrays.read(in[1], 1), x, wantX ? out[0] : null,
-                    wantW ? out[wantX ? 1 : 0] : null);
-        }
-    }
-
-    private static void backward(Geometry g, float[] gs, float[] ws, float[] xs, INDArray dx, INDArray dw) {
-        boolean wantX = dx != null;
-        boolean wantW = dw != null;
-        int cm = g.c() * g.m();
-        int planeIn = g.h() * g.w();
-        int planeOut = g.oH() * g.oW();
-        int taps = g.kH() * g.kW();
-        int hw = g.hp() * g.wp();
-        float[] dxs = wantX ? HostArrays.scratch(3, g.n() * g.c() * planeIn) : null;
-        float[] dws = new float[cm * taps];
-        parallel(g.c(), (long) g.n() * cm * planeOut * taps * 2, c -> {
-            // acc: per tap, partial sums of its weight gradient, summed once after every image.
-            int accLen = g.unitStride() ? g.span() : g.oW();
-            float[] acc = wantW ? HostArrays.scratch(4, taps * accLen) : null;
-            float[] xp = wantW ? HostArrays.scratch(5, hw) : null;
-            float[] dxp = wantX ? HostArrays.scratch(6, hw) : null;
-            float[] gq = g.unitStride() ? HostArrays.scratch(7, g.span()) : null;
-            for (int j = 0; j < g.m(); j++) {
-                int oc = c * g.m() + j;
-                if (wantW) {
-                    Arrays.fill(acc, 0, taps * accLen, 0f);
-                }
-                for (int image = 0; image < g.n(); image++) {
-                    int out = (image * cm + oc) * planeOut;
-                    if (wantW) {
-                        pad(g, xs, (image * g.c() + c) * planeIn, xp);
-                    }
-                    if (wantX && j == 0) {
-                        Arrays.fill(dxp, 0, hw, 0f);
-                    } else if (wantX) {
-                        // The earlier output channels' sums, back in the padded plane (the inverse of crop).
-                        pad(g, dxs, (image * g.c() + c) * planeIn, dxp);
-                    }
-                    if (g.unitStride()) {
-                        pitch(g, gs, out, gq);
-                    }
-                    for (int ki = 0; ki < g.kH(); ki++) {
-                        for (int kj = 0; kj < g.kW(); kj++) {
-                            int t = ki * g.kW() + kj;
-                            float wv = ws[oc * taps + t];
-                            int off = g.tap(ki, kj);
-                            if (g.unitStride()) {
-                                if (wantX) {
-                                    axpy(dxp, off, wv, gq, 0, g.span());
-                                }
-                                if (wantW) {
-                                    mulAdd(acc, t * accLen, gq, 0, xp, off, g.span());
-                                }
-                            } else {
-                                for (int oh = 0; oh < g.oH(); oh++) {
-                                    int row = oh * g.sH() * g.wp() + off;
-                                    if (wantX) {
-                                        scatterStrided(dxp, row, g.sW(), wv, gs, out + oh * g.oW(), g.oW());
-                                    }
-                                    if (wantW) {
-                                        mulAddStrided(acc, t * accLen, gs, out + oh * g.oW(), xp, row, g.sW(), g.oW());
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    if (wantX) {
-                        crop(g, dxp, dxs, (image * g.c() + c) * planeIn);
-                    }
-                }
-                if (wantW) {
-                    for (int t = 0; t < taps; t++) {
-                        float s = 0f;
-                        for (int q = t * accLen; q < (t + 1) * accLen; q++) {
-                            s += acc[q];
-                        }
-                        dws[oc * taps + t] = s;
-                    }
-                }
+            float[] dx = wantX ? HostArrays.scratch(3, g.n() * g.c() * g.planeIn()) : null;
+            float[] dw = wantW ? new float[g.c() * g.m() * g.taps()] : null;
+            DepthwiseStacks.backward(g, gy, w, x, dx, dw);
+            if (wantX) {
+                HostArrays.write(dx, out[0]);
             }
-        });
-        if (wantX) {
-            HostArrays.write(dxs, dx);
-        }
-        if (wantW) {
-            HostArrays.write(dws, dw);
-        }
-    }
-
-    /** The input plane at {@code from} in {@code xs}, zero-padded into {@code xp} [hp, wp]; returns xp. */
-    private static float[] pad(Geometry g, float[] xs, int from, float[] xp) {
-        int wp = g.wp();
-        Arrays.fill(xp, 0, g.hp() * wp, 0f);
-        int cols = Math.min(g.w(), wp - g.pL());
-        int rows = Math.min(g.h(), g.hp() - g.pT());
-        for (int ih = 0; cols > 0 && ih < rows; ih++) {
-            System.arraycopy(xs, from + ih * g.w(), xp, (ih + g.pT()) * wp + g.pL(), cols);
-        }
-        return xp;
-    }
-
-    /** The input-gradient plane from {@code dxp} (padded) into {@code dxs} at {@code to}; uncovered cells get 0. */
-    private static void crop(Geometry g, float[] dxp, float[] dxs, int to) {
-        int wp = g.wp();
-        int cols = Math.max(0, Math.min(g.w(), wp - g.pL()));
-        int rows = Math.max(0, Math.min(g.h(), g.hp() - g.pT()));
-        for (int ih = 0; ih < g.h(); ih++) {
-            int row = to + ih * g.w();
-            if (ih < rows) {
-                System.arraycopy(dxp, (ih + g.pT()) * wp + g.pL(), dxs, row, cols);
-                Arrays.fill(dxs, row + cols, row + g.w(), 0f);
-            } else {
-                Arrays.fill(dxs, row, row + g.w(), 0f);
+            if (wantW) {
+                HostArrays.write(dw, out[wantX ? 1 : 0]);
             }
-        }
-    }
-
-    /** The output-gradient plane at {@code from} in the padded row pitch, the columns past oW zero. */
-    private static void pitch(Geometry g, float[] gs, int from, float[] gq) {
-        int wp = g.wp();
-        Arrays.fill(gq, 0, g.span(), 0f);
-        for (int oh = 0; oh < g.oH(); oh++) {
-            System.arraycopy(gs, from + oh * g.oW(), gq, oh * wp, g.oW());
-        }
-    }
-
-    /** y[yo + i] += a · x[xo + i], i < len: the loop C2 vectorises. */
-    private static void axpy(float[] y, int yo, float a, float[] x, int xo, int len) {
-        for (int i = 0; i < len; i++) {
-            y[yo + i] += a * x[xo + i];
-        }
-    }
-
-    /** y[yo + i] += a · x[xo + i·stride], i < len. */
-    private static void axpyStrided(float[] y, int yo, float a, float[] x, int xo, int stride, int len) {
-        for (int i = 0; i < len; i++) {
-            y[yo + i] += a * x[xo + i * stride];
-        }
-    }
-
-    /** dx[xo + i·stride] += a · g[go + i], i < len. */
-    private static void scatterStrided(float[] dx, int xo, int stride, float a, float[] g, int go, int len) {
-        for (int i = 0; i < len; i++) {
-            dx[xo + i * stride] += a * g[go + i];
-        }
-    }
-
-    /**
-     * acc[ao + i] += g[go + i] · x[xo + i], i < len: a weight gradient's products kept element-wise, summed once
-     * at the end, because C2 does not vectorise an ordered float sum.
-     */
-    private static void mulAdd(float[] acc, int ao, float[] g, int go, float[] x, int xo, int len) {
-        for (int i = 0; i < len; i++) {
-            acc[ao + i] += g[go + i] * x[xo + i];
-        }
-    }
-
-    /** acc[ao + i] += g[go + i] · x[xo + i·stride], i < len. */
-    private static void mulAddStrided(float[] acc, int ao, float[] g, int go, float[] x, int xo, int stride,
-            int len) {
-        for (int i = 0; i < len; i++) {
-            acc[ao + i] += g[go + i] * x[xo + i * stride];
         }
     }
 
     /** Runs body(0 .. tasks-1), over the backend's threads when the call is big enough to pay for them. */
-    private static void parallel(int tasks, long work, java.util.function.IntConsumer body) {
+    static void parallel(int tasks, long work, IntConsumer body) {
         if (work < PARALLEL_WORK || tasks < 2 || Nd4j.getEnvironment().maxThreads() < 2) {
             for (int t = 0; t < tasks; t++) {
                 body.accept(t);
@@ -316,5 +158,70 @@ final class Depthwise {
         } else {
             IntStream.range(0, tasks).parallel().forEach(body);
         }
+    }
+
+    /**
+     * Input plane {@code plane} of {@code xs} as its zero-padded phase planes: phase (a, b) at {@code at[a·sW + b]}
+     * of {@code xq[a·sW + b]} holds padded rows a, a + sH, ... and columns b, b + sW, ... (stride 1: the padded
+     * plane itself).
+     */
+    static void load(Geometry g, float[] xs, int plane, float[][] xq, int at) {
+        int from = plane * g.planeIn();
+        for (int a = 0; a < g.sH(); a++) {
+            for (int b = 0; b < g.sW(); b++) {
+                float[] q = xq[a * g.sW() + b];
+                Arrays.fill(q, at, at + g.pp(), 0f);
+                // padded column c·sW + b is input column c·sW + b − pL: the first c inside the input, and the count
+                int c0 = Math.max(0, ceilDiv(g.pL() - b, g.sW()));
+                int c1 = Math.min(g.wq(), ceilDiv(g.w() + g.pL() - b, g.sW()));
+                for (int r = 0; r < g.hq() && c1 > c0; r++) {
+                    int ih = r * g.sH() + a - g.pT();
+                    if (ih < 0 || ih >= g.h()) {
+                        continue;
+                    }
+                    int src = from + ih * g.w() + c0 * g.sW() + b - g.pL();
+                    int dst = at + r * g.wq() + c0;
+                    if (g.sW() == 1) {
+                        System.arraycopy(xs, src, q, dst, c1 - c0);
+                    } else {
+                        for (int c = 0; c < c1 - c0; c++) {
+                            q[dst + c] = xs[src + c * g.sW()];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The inverse of {@link #load} for a gradient: phase planes at {@code at} into plane {@code plane} of dxs. */
+    static void store(Geometry g, float[][] dq, int at, float[] dxs, int plane) {
+        int to = plane * g.planeIn();
+        Arrays.fill(dxs, to, to + g.planeIn(), 0f);
+        for (int a = 0; a < g.sH(); a++) {
+            for (int b = 0; b < g.sW(); b++) {
+                float[] q = dq[a * g.sW() + b];
+                int c0 = Math.max(0, ceilDiv(g.pL() - b, g.sW()));
+                int c1 = Math.min(g.wq(), ceilDiv(g.w() + g.pL() - b, g.sW()));
+                for (int r = 0; r < g.hq() && c1 > c0; r++) {
+                    int ih = r * g.sH() + a - g.pT();
+                    if (ih < 0 || ih >= g.h()) {
+                        continue;
+                    }
+                    int dst = to + ih * g.w() + c0 * g.sW() + b - g.pL();
+                    int src = at + r * g.wq() + c0;
+                    if (g.sW() == 1) {
+                        System.arraycopy(q, src, dxs, dst, c1 - c0);
+                    } else {
+                        for (int c = 0; c < c1 - c0; c++) {
+                            dxs[dst + c * g.sW()] = q[src + c];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
     }
 }
