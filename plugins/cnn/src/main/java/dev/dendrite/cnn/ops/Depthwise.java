@@ -161,45 +161,29 @@ final class Depthwise {
     }
 
     /**
-     * Input plane {@code plane} of {@code xs} as its zero-padded phase planes: phase (a, b) at {@code at[a·sW + b]}
-     * of {@code xq[a·sW + b]} holds padded rows a, a + sH, ... and columns b, b + sW, ... (stride 1: the padded
-     * plane itself).
+     * Input plane {@code plane} of {@code xs} as its zero-padded phase planes: phase (a, b) at {@code at} of
+     * {@code xq[a·sW + b]} holds padded rows a, a + sH, ... and columns b, b + sW, ... (stride 1: the padded plane).
      */
     static void load(Geometry g, float[] xs, int plane, float[][] xq, int at) {
-        int from = plane * g.planeIn();
-        for (int a = 0; a < g.sH(); a++) {
-            for (int b = 0; b < g.sW(); b++) {
-                float[] q = xq[a * g.sW() + b];
-                Arrays.fill(q, at, at + g.pp(), 0f);
-                // padded column c·sW + b is input column c·sW + b − pL: the first c inside the input, and the count
-                int c0 = Math.max(0, ceilDiv(g.pL() - b, g.sW()));
-                int c1 = Math.min(g.wq(), ceilDiv(g.w() + g.pL() - b, g.sW()));
-                for (int r = 0; r < g.hq() && c1 > c0; r++) {
-                    int ih = r * g.sH() + a - g.pT();
-                    if (ih < 0 || ih >= g.h()) {
-                        continue;
-                    }
-                    int src = from + ih * g.w() + c0 * g.sW() + b - g.pL();
-                    int dst = at + r * g.wq() + c0;
-                    if (g.sW() == 1) {
-                        System.arraycopy(xs, src, q, dst, c1 - c0);
-                    } else {
-                        for (int c = 0; c < c1 - c0; c++) {
-                            q[dst + c] = xs[src + c * g.sW()];
-                        }
-                    }
-                }
-            }
+        for (int ph = 0; ph < g.phases(); ph++) {
+            Arrays.fill(xq[ph], at, at + g.pp(), 0f);
         }
+        copy(g, xs, plane, xq, at, true);
     }
 
     /** The inverse of {@link #load} for a gradient: phase planes at {@code at} into plane {@code plane} of dxs. */
     static void store(Geometry g, float[][] dq, int at, float[] dxs, int plane) {
-        int to = plane * g.planeIn();
-        Arrays.fill(dxs, to, to + g.planeIn(), 0f);
+        Arrays.fill(dxs, plane * g.planeIn(), (plane + 1) * g.planeIn(), 0f);
+        copy(g, dxs, plane, dq, at, false);
+    }
+
+    /** Copies the input positions every phase plane covers, into the phases or (toPhases false) back. */
+    private static void copy(Geometry g, float[] flat, int plane, float[][] q, int at, boolean toPhases) {
+        int base = plane * g.planeIn();
         for (int a = 0; a < g.sH(); a++) {
             for (int b = 0; b < g.sW(); b++) {
-                float[] q = dq[a * g.sW() + b];
+                float[] p = q[a * g.sW() + b];
+                // Padded column c·sW + b is input column c·sW + b − pL: the phase columns inside the input.
                 int c0 = Math.max(0, ceilDiv(g.pL() - b, g.sW()));
                 int c1 = Math.min(g.wq(), ceilDiv(g.w() + g.pL() - b, g.sW()));
                 for (int r = 0; r < g.hq() && c1 > c0; r++) {
@@ -207,13 +191,18 @@ final class Depthwise {
                     if (ih < 0 || ih >= g.h()) {
                         continue;
                     }
-                    int dst = to + ih * g.w() + c0 * g.sW() + b - g.pL();
-                    int src = at + r * g.wq() + c0;
+                    int f = base + ih * g.w() + c0 * g.sW() + b - g.pL();
+                    int i = at + r * g.wq() + c0;
                     if (g.sW() == 1) {
-                        System.arraycopy(q, src, dxs, dst, c1 - c0);
+                        System.arraycopy(toPhases ? flat : p, toPhases ? f : i, toPhases ? p : flat, toPhases ? i : f,
+                                c1 - c0);
+                    } else if (toPhases) {
+                        for (int c = 0; c < c1 - c0; c++) {
+                            p[i + c] = flat[f + c * g.sW()];
+                        }
                     } else {
                         for (int c = 0; c < c1 - c0; c++) {
-                            dxs[dst + c * g.sW()] = q[src + c];
+                            flat[f + c * g.sW()] = p[i + c];
                         }
                     }
                 }
