@@ -69,11 +69,13 @@ public final class CompareCommand implements Callable<Integer> {
                 + "ONNX Runtime intra-op %d, spinning off)%n", threads, threads, threads, threads, threads, threads);
         int r = rounds != null ? rounds : quick ? 3 : 5;
         Results results = new Results();
-        try (EngineProcess jvm = EngineProcess.start(javaWorker(Worker.class.getName()), env,
+        Path models = out.resolve("models").toAbsolutePath();
+        try (EngineProcess jvm = EngineProcess.start(javaWorker(Worker.class.getName(), models.toString()), env,
                         out.resolve("worker-jvm.log"));
                 EngineProcess torch = startPyTorch(env, console);
                 EngineProcess dl4jWorker = dl4j ? startDl4j(env, console) : null) {
-            List<Workload> work = Workload.ALL;
+            exportTorchvision(torch, models, results, console);
+            List<Workload> work = Workload.ALL.stream().filter(w -> !results.skipped(w)).toList();
             console.println("warm-up ...");
             measureAll(work, jvm, torch, dl4jWorker, null);
             for (int i = 1; i <= r; i++) {
@@ -85,6 +87,10 @@ public final class CompareCommand implements Callable<Integer> {
         List<Results.Row> rows = results.rows(Workload.ALL);
         console.println();
         console.print(Results.table(rows));
+        if (rows.stream().anyMatch(row -> row.workload().torchvision() && row.notRun() == null)) {
+            console.println("torchvision rows: 3x64x64 images, random weights, 10 classes; Dendrite and ONNX Runtime "
+                    + "run the model PyTorch exported");
+        }
         Results.writeCsv(rows, out.resolve("compare.csv"));
         RatioChart.write(rows, out.resolve("compare.png"));
         console.println("wrote " + out.resolve("compare.csv") + " and " + out.resolve("compare.png"));
@@ -128,10 +134,51 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     /** A JVM worker on this process's classpath, with the same heap and off-heap limits for every JVM engine. */
-    private List<String> javaWorker(String mainClass) {
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "-Xss8m",
+    private List<String> javaWorker(String mainClass, String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "-Xss8m",
                 "-Dorg.bytedeco.javacpp.maxPhysicalBytes=4g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
-                System.getProperty("java.class.path"), mainClass, String.valueOf(threads));
+                System.getProperty("java.class.path"), mainClass, String.valueOf(threads)));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /**
+     * The torchvision rows' models, built by the PyTorch worker (random weights, 10 classes) and exported to
+     * {@code models/NAME.onnx}, which Dendrite imports and ONNX Runtime runs; a row whose model could not be made
+     * (no PyTorch, no torchvision) is not run, and the table says why.
+     */
+    private static void exportTorchvision(EngineProcess torch, Path models, Results results, PrintWriter console)
+            throws IOException {
+        Map<String, String> failed = new LinkedHashMap<>();
+        java.util.Set<String> exported = new java.util.HashSet<>();
+        for (Workload w : Workload.ALL) {
+            if (!w.torchvision()) {
+                continue;
+            }
+            String name = w.torchvisionName();
+            if (!failed.containsKey(name) && !exported.contains(name)) {
+                if (torch == null) {
+                    failed.put(name, "no PyTorch to export torchvision's " + name);
+                } else {
+                    Files.createDirectories(models);
+                    JsonNode reply = torch.request(Map.of("export", name,
+                            "path", models.resolve(name + ".onnx").toAbsolutePath().toString()));
+                    if (reply.has("error")) {
+                        failed.put(name, reply.get("error").asText());
+                    } else {
+                        exported.add(name);
+                    }
+                }
+            }
+            if (failed.containsKey(name)) {
+                results.skip(w, failed.get(name));
+            }
+        }
+        if (!failed.isEmpty()) {
+            console.println("torchvision rows not run: " + String.join("; ", new java.util.LinkedHashSet<>(
+                    failed.values())));
+        }
     }
 
     private static final String DL4J_WORKER = "dev.dendrite.bench.dl4j.Dl4jWorker";

@@ -45,13 +45,18 @@ final class EngineProcess implements AutoCloseable {
 
     /** Mean milliseconds per iteration of {@code iters} iterations; throws with the worker's error. */
     double measure(String engine, String workload, int iters) throws IOException {
-        in.write(json.writeValueAsString(Map.of("engine", engine, "workload", workload, "iters", iters)) + "\n");
-        in.flush();
-        JsonNode reply = next();
+        JsonNode reply = request(Map.of("engine", engine, "workload", workload, "iters", iters));
         if (reply.has("error")) {
             throw new IOException(reply.get("error").asText());
         }
         return reply.get("ms").asDouble();
+    }
+
+    /** Sends one request and returns the worker's reply (which may be {@code {"error": ...}}). */
+    JsonNode request(Map<String, ?> request) throws IOException {
+        in.write(json.writeValueAsString(request) + "\n");
+        in.flush();
+        return next();
     }
 
     private JsonNode next() throws IOException {

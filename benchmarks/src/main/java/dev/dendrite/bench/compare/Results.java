@@ -34,12 +34,25 @@ public final class Results {
     /** A ratio's median and spread over rounds. */
     public record Ratio(double median, double min, double max) {}
 
-    /** One table row; NaN (or null) where a side does not apply or was not measured. */
+    /**
+     * One table row; NaN (or null) where a side does not apply or was not measured; {@code notRun} the reason the
+     * whole row was not run, else null.
+     */
     public record Row(Workload workload, double dendrite, double pytorch, double onnxruntime, Ratio vsPytorch,
             Ratio vsOnnxRuntime, double dendriteEager, double dl4j, Ratio vsDl4j, double dl4jOneDnn,
-            Ratio vsDl4jOneDnn) {}
+            Ratio vsDl4jOneDnn, String notRun) {}
 
     private final Map<String, Map<String, List<Double>>> ms = new LinkedHashMap<>();
+    private final Map<String, String> notRun = new LinkedHashMap<>();
+
+    /** The row is not run, for {@code reason} (e.g. torchvision is not installed). */
+    public void skip(Workload w, String reason) {
+        notRun.put(w.name(), reason);
+    }
+
+    public boolean skipped(Workload w) {
+        return notRun.containsKey(w.name());
+    }
 
     public void add(Workload w, String engine, double msPerIteration) {
         ms.computeIfAbsent(w.name(), k -> new LinkedHashMap<>()).computeIfAbsent(engine, k -> new ArrayList<>())
@@ -54,7 +67,8 @@ public final class Results {
                     throughput(w, m.get(ONNXRUNTIME)), ratio(m.get(DENDRITE), m.get(PYTORCH)),
                     ratio(m.get(DENDRITE), m.get(ONNXRUNTIME)), throughput(w, m.get(DENDRITE_EAGER)),
                     throughput(w, m.get(DL4J)), ratio(m.get(DENDRITE), m.get(DL4J)),
-                    throughput(w, m.get(DL4J_ONEDNN)), ratio(m.get(DENDRITE), m.get(DL4J_ONEDNN))));
+                    throughput(w, m.get(DL4J_ONEDNN)), ratio(m.get(DENDRITE), m.get(DL4J_ONEDNN)),
+                    notRun.get(w.name())));
         }
         return rows;
     }
@@ -103,8 +117,8 @@ public final class Results {
     }
 
     /**
-     * The console table: numbers, and ratios with their spread; "-" where a side did not run. The DL4J columns
-     * appear only when DL4J ran ({@code --dl4j}).
+     * The console table: numbers, and ratios with their spread; "-" where a side did not run, "not run: why" for a
+     * row that did not run at all. The DL4J columns appear only when DL4J ran ({@code --dl4j}).
      */
     public static String table(List<Row> rows) {
         boolean dl4j = rows.stream().anyMatch(r -> !Double.isNaN(r.dl4j()) || !Double.isNaN(r.dl4jOneDnn()));
@@ -118,6 +132,11 @@ public final class Results {
         }
         b.append('\n');
         for (Row r : rows) {
+            if (r.notRun() != null) {
+                b.append(String.format(Locale.ROOT, "%-22s %-10s not run: %s%n", r.workload().name(),
+                        r.workload().unit(), r.notRun()));
+                continue;
+            }
             b.append(String.format(Locale.ROOT, format, r.workload().name(), r.workload().unit(), cell(r.dendrite()),
                     cell(r.pytorch()), cell(r.onnxruntime()), ratio(r.vsPytorch()), ratio(r.vsOnnxRuntime()),
                     cell(r.dendriteEager())));

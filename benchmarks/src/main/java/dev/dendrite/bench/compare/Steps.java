@@ -1,7 +1,9 @@
 package dev.dendrite.bench.compare;
 
+import dev.dendrite.bench.ImportedSteps;
 import dev.dendrite.bench.TrainingStep;
 import dev.dendrite.onnxbridge.OnnxExporter;
+import dev.dendrite.onnxbridge.OnnxFiles;
 import dev.dendrite.onnxbridge.OrtRunner;
 import dev.dendrite.reference.models.LeNet5;
 import dev.dendrite.spi.Json;
@@ -10,6 +12,8 @@ import dev.dendrite.tensor.CompiledStep;
 import dev.dendrite.tensor.GradMode;
 import dev.dendrite.tensor.Tensor;
 import dev.dendrite.train.TrainingSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -34,6 +38,29 @@ final class Steps {
              "loss": {"type": "cross_entropy"},
              "optimizer": {"type": "sgd", "config": {"lr": 0.01, "momentum": 0.9}},
              "epochs": 1, "batchSize": 128, "seed": 42, "data": "fashion-mnist"}""";
+
+    /**
+     * @param compiled false: the {@code --eager} engine (the {@code dendrite_eager} column)
+     * @param models where the torchvision rows' ONNX files are ({@code NAME.onnx}, exported by the PyTorch worker)
+     */
+    static Runnable dendrite(Workload w, boolean compiled, Path models) {
+        if (w.torchvision()) {
+            Path file = torchvisionFile(w, models);
+            return w.training() ? ImportedSteps.train(file, w.batch(), compiled)
+                    : ImportedSteps.infer(file, w.batch(), compiled);
+        }
+        return dendrite(w, compiled);
+    }
+
+    /** The torchvision row's exported model; a one-line error when it is not there. */
+    static Path torchvisionFile(Workload w, Path models) {
+        Path file = models == null ? null : models.resolve(w.torchvisionName() + ".onnx");
+        if (file == null || !Files.isRegularFile(file)) {
+            throw new IllegalStateException(w.name() + ": no exported model " + (file == null ? "(no models folder)"
+                    : file) + "; the PyTorch worker exports it");
+        }
+        return file;
+    }
 
     /** @param compiled false: the {@code --eager} engine (the {@code dendrite_eager} column) */
     static Runnable dendrite(Workload w, boolean compiled) {
@@ -62,8 +89,16 @@ final class Steps {
         };
     }
 
-    /** ONNX Runtime on the model Dendrite exports; the runner stays open for the worker's lifetime. */
-    static Runnable onnxRuntime(Workload w, int threads) {
+    /**
+     * ONNX Runtime on the model Dendrite exports (a torchvision row: on PyTorch's export, the file Dendrite imports);
+     * the runner stays open for the worker's lifetime.
+     */
+    static Runnable onnxRuntime(Workload w, int threads, Path models) {
+        if (w.torchvision()) {
+            OrtRunner ort = new OrtRunner(OnnxFiles.readModel(torchvisionFile(w, models)), threads);
+            INDArray x = ImportedSteps.images(w.batch());
+            return () -> ort.run(x);
+        }
         TrainingStep step = build(w, false);
         step.model.train(false);
         OrtRunner ort = new OrtRunner(OnnxExporter.export(step.model, step.features), threads);

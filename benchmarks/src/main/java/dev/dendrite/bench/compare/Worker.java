@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -31,12 +32,14 @@ public final class Worker {
 
     private Worker() {}
 
+    /** @param args threads, and the folder of the torchvision rows' exported models */
     public static void main(String[] args) throws IOException {
         int threads = Integer.parseInt(args[0]);
+        Path models = args.length > 1 ? Path.of(args[1]) : null;
         serve(hello -> {}, (engine, w) -> switch (engine) {
-            case "dendrite" -> Steps.dendrite(w, true);
-            case "dendrite_eager" -> Steps.dendrite(w, false);
-            case "onnxruntime" -> Steps.onnxRuntime(w, threads);
+            case "dendrite" -> Steps.dendrite(w, true, models);
+            case "dendrite_eager" -> Steps.dendrite(w, false, models);
+            case "onnxruntime" -> Steps.onnxRuntime(w, threads, models);
             default -> throw new IllegalArgumentException("unknown engine " + engine);
         });
     }

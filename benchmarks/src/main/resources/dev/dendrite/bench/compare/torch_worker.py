@@ -2,6 +2,8 @@
 
 Reads one JSON request per line on stdin, {"workload": NAME, "iters": N}, runs N iterations of that
 workload and answers one JSON line on stdout, {"ms": mean milliseconds per iteration} or {"error": ...}.
+{"export": TORCHVISION_NAME, "path": FILE} builds that torchvision model (random weights, 10 classes) and exports
+it to ONNX (opset 13, dynamic batch axis) for Dendrite to import; answers {"ok": true} or {"error": ...}.
 The models, shapes, losses and optimizers mirror the Java side (dev.dendrite.bench.compare.Workloads):
 float32, random inputs from a fixed seed, SGD lr 0.01 momentum 0.9, cross-entropy.
 Threads: torch.set_num_threads(argv[1]); the harness also sets OMP_NUM_THREADS and OMP_WAIT_POLICY.
@@ -157,6 +159,52 @@ def transformer_step(batch, tokens=64, d=128, heads=4, ff=512, layers=2, classes
     return step
 
 
+def torchvision_model(name):
+    """torchvision's `name` with random weights and 10 classes (Debian's python3-torchvision)."""
+    try:
+        import torchvision
+    except Exception as e:
+        raise RuntimeError("torchvision is not installed (apt-get install python3-torchvision): %s" % e)
+    torch.manual_seed(42)
+    return getattr(torchvision.models, name)(weights=None, num_classes=10)
+
+
+def export_torchvision(name, path):
+    model = torchvision_model(name)
+    model.eval()
+    torch.onnx.export(model, torch.randn(16, 3, 64, 64), path, opset_version=13, input_names=["input"],
+                      output_names=["logits"], dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
+
+
+def image_train_step(name, batch):
+    """A torchvision row's training step on [batch, 3, 64, 64]: SGD lr 0.01 momentum 0.9, cross-entropy."""
+    model = torchvision_model(name)
+    model.train()
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    loss_fn = nn.CrossEntropyLoss()
+    x = torch.randn(batch, 3, 64, 64)
+    y = torch.randint(0, 10, (batch,))
+
+    def step():
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss.item()
+    return step
+
+
+def image_infer(name, batch):
+    model = torchvision_model(name)
+    model.eval()
+    x = torch.randn(batch, 3, 64, 64)
+
+    def step():
+        with torch.no_grad():
+            return model(x)
+    return step
+
+
 def train_step(make, batch):
     model = make()
     model.train()
@@ -195,6 +243,14 @@ WORKLOADS = {
     "dcgan_train_b64": lambda: dcgan_step(64),
     "lstm_train_b32": lambda: lstm_lm_step(32),
     "transformer_train_b32": lambda: transformer_step(32),
+    "resnet18_train_b16": lambda: image_train_step("resnet18", 16),
+    "mobilenet_v2_train_b16": lambda: image_train_step("mobilenet_v2", 16),
+    "shufflenet_v2_train_b16": lambda: image_train_step("shufflenet_v2_x0_5", 16),
+    "efficientnet_b0_train_b16": lambda: image_train_step("efficientnet_b0", 16),
+    "resnet18_infer_b1": lambda: image_infer("resnet18", 1),
+    "resnet18_infer_b16": lambda: image_infer("resnet18", 16),
+    "mobilenet_v2_infer_b1": lambda: image_infer("mobilenet_v2", 1),
+    "mobilenet_v2_infer_b16": lambda: image_infer("mobilenet_v2", 16),
 }
 
 def blas():
@@ -211,6 +267,10 @@ steps = {}
 for line in sys.stdin:
     try:
         req = json.loads(line)
+        if "export" in req:
+            export_torchvision(req["export"], req["path"])
+            print(json.dumps({"ok": True}), flush=True)
+            continue
         name = req["workload"]
         if name not in WORKLOADS:
             print(json.dumps({"error": "no PyTorch version of " + name}), flush=True)

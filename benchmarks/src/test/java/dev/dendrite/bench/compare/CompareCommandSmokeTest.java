@@ -29,6 +29,11 @@ class CompareCommandSmokeTest {
             "--out", dir.toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
         assertEquals(0, code, err + "\n" + out);
         assertTrue(out.toString().contains("PyTorch: not available (/no/python3 not found"), out.toString());
+        assertTrue(out.toString().contains("torchvision rows not run: no PyTorch to export torchvision's resnet18"),
+                out.toString());
+        assertTrue(out.toString().lines().anyMatch(l -> l.matches(
+                "mobilenet_v2_train_b16\\s+samples/s\\s+not run: no PyTorch to export torchvision's mobilenet_v2")),
+                out.toString());
         List<String> csv = Files.readAllLines(dir.resolve("compare.csv"));
         assertEquals(Results.CSV_HEADER, csv.get(0));
         String infer = csv.stream().filter(l -> l.startsWith("lenet5_infer_b64,")).findFirst().orElseThrow();

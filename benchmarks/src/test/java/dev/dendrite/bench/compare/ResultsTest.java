@@ -91,6 +91,20 @@ class ResultsTest {
     }
 
     @Test
+    void aRowThatDidNotRunSaysWhyInTheTableAndLeavesItsCellsEmpty() throws IOException {
+        Results r = sample();
+        Workload tv = Workload.named("resnet18_infer_b16");
+        r.skip(tv, "torchvision is not installed");
+        assertTrue(r.skipped(tv));
+        String table = Results.table(r.rows(List.of(TRAIN, tv)));
+        assertTrue(table.lines().anyMatch(l -> l.matches(
+                "resnet18_infer_b16\\s+samples/s\\s+not run: torchvision is not installed")), table);
+        Path csv = dir.resolve("skipped.csv");
+        Results.writeCsv(r.rows(List.of(tv)), csv);
+        assertEquals("resnet18_infer_b16,samples/s,,,,,,,,,,", Files.readAllLines(csv).get(1));
+    }
+
+    @Test
     void everyEngineGetsTheSameThreadSettings() {
         assertEquals(java.util.Map.of("OMP_NUM_THREADS", "2", "OPENBLAS_NUM_THREADS", "2", "MKL_NUM_THREADS", "2",
                 "OMP_WAIT_POLICY", "PASSIVE"), CompareCommand.threadEnv(2));
