@@ -122,7 +122,7 @@ public final class Results {
      */
     public static String table(List<Row> rows) {
         boolean dl4j = rows.stream().anyMatch(r -> !Double.isNaN(r.dl4j()) || !Double.isNaN(r.dl4jOneDnn()));
-        String format = "%-22s %-10s %10s %10s %12s  %-22s %-22s %14s";
+        String format = "%-26s %-10s %10s %10s %12s  %-22s %-22s %14s";
         String dl4jFormat = "  %10s %-22s %12s %-22s";
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, format, "workload", "unit", "dendrite",
                 "pytorch", "onnxruntime", "vs pytorch (min-max)", "vs ORT (min-max)", "dendrite_eager"));
@@ -133,7 +133,7 @@ public final class Results {
         b.append('\n');
         for (Row r : rows) {
             if (r.notRun() != null) {
-                b.append(String.format(Locale.ROOT, "%-22s %-10s not run: %s%n", r.workload().name(),
+                b.append(String.format(Locale.ROOT, "%-26s %-10s not run: %s%n", r.workload().name(),
                         r.workload().unit(), r.notRun()));
                 continue;
             }

@@ -21,6 +21,13 @@ final class Conv extends Function {
     private static final long NCHW = 0;
     /** libnd4j's weight format 1: [out, in, kH, kW], PyTorch's layout. */
     private static final long OIHW = 1;
+    /**
+     * Weights from which the backward runs on libnd4j's own kernel, not oneDNN's: oneDNN's backward (ND4J M2.1)
+     * is pathological at 512 channels — 512→512 3×3 at batch 16 took 406–478 ms for any spatial size from 1×1 to
+     * 4×4, against 4–55 ms for libnd4j's; 256→512 33 against 9 ms; at 256→256 (590k weights) oneDNN is still 2×
+     * faster (2.9 against 5.5 ms at 2×2). ResNet-18's last stage is four such convolutions.
+     */
+    private static final long ONE_DNN_BACKWARD_MAX_WEIGHTS = 1 << 20;
 
     private final int spatial;
     private final long[] stride;
@@ -177,7 +184,7 @@ final class Conv extends Function {
                 gxp = Kernels.empty(xp.dataType(), xp.shape());
                 gw = Kernels.empty(w4.dataType(), w4.shape());
                 Native.conv(depthwise ? "depthwise_conv2d_bp" : "conv2d_bp", new INDArray[] {xp, w4, g4},
-                        new INDArray[] {gxp, gw}, iArgs, dilated());
+                        new INDArray[] {gxp, gw}, iArgs, dilated() || w4.length() >= ONE_DNN_BACKWARD_MAX_WEIGHTS);
                 if (depthwise) {
                     gw = Kernels.permute(gw, 1, 0, 2, 3);
                 }
@@ -193,7 +200,7 @@ final class Conv extends Function {
                     gxs[k] = Kernels.empty(xg.dataType(), xg.shape());
                     gws[k] = Kernels.empty(wg.dataType(), wg.shape());
                     Native.conv("conv2d_bp", new INDArray[] {xg, wg, gg}, new INDArray[] {gxs[k], gws[k]}, iArgs,
-                            dilated());
+                            dilated() || wg.length() >= ONE_DNN_BACKWARD_MAX_WEIGHTS);
                 }
                 gxp = Kernels.concat(1, gxs);
                 gw = Kernels.concat(0, gws);

@@ -10,12 +10,13 @@ final class Native {
     private Native() {}
 
     /**
-     * Runs {@code conv2d}, {@code depthwise_conv2d} or their {@code _bp}s. A dilated one runs without oneDNN:
-     * ND4J M2.1's oneDNN helper rejects every float32 convolution with dilation > 1 ("could not create a
-     * descriptor for a dilated convolution"), while libnd4j's own kernel computes them correctly.
+     * Runs {@code conv2d}, {@code depthwise_conv2d} or their {@code _bp}s, on libnd4j's own kernel when
+     * {@code withoutOneDnn}: a dilated one must (ND4J M2.1's oneDNN helper rejects every float32 convolution with
+     * dilation > 1, "could not create a descriptor for a dilated convolution"), and a backward with very many
+     * weights should (see Conv).
      */
-    static void conv(String op, INDArray[] inputs, INDArray[] outputs, long[] iArgs, boolean dilated) {
-        Kernels.exec(op, inputs, outputs, iArgs, null, null, !dilated);
+    static void conv(String op, INDArray[] inputs, INDArray[] outputs, long[] iArgs, boolean withoutOneDnn) {
+        Kernels.exec(op, inputs, outputs, iArgs, null, null, !withoutOneDnn);
     }
 
     /**
