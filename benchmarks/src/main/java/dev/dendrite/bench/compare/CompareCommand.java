@@ -7,11 +7,16 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -76,12 +81,21 @@ public final class CompareCommand implements Callable<Integer> {
                 EngineProcess dl4jWorker = dl4j ? startDl4j(env, console) : null) {
             exportTorchvision(torch, models, results, console);
             List<Workload> work = Workload.ALL.stream().filter(w -> !results.skipped(w)).toList();
-            console.println("warm-up ...");
-            measureAll(work, jvm, torch, dl4jWorker, null);
-            for (int i = 1; i <= r; i++) {
-                console.printf("round %d/%d ...%n", i, r);
-                console.flush();
-                measureAll(work, jvm, torch, dl4jWorker, results);
+            // The torchvision rows get a JVM of their own: their models (hundreds of MB of planned memory) took
+            // the shared worker's resident size to JavaCPP's limit, where every eager allocation of the other
+            // rows waited for a GC (eager LeNet-5 b64 8,667 -> 3,228 samples/s, eager DCGAN 981 -> 189).
+            try (EngineProcess imported = work.stream().anyMatch(Workload::torchvision)
+                    ? EngineProcess.start(javaWorker(Worker.class.getName(), models.toString()), env,
+                            out.resolve("worker-jvm-torchvision.log"))
+                    : null) {
+                Function<Workload, EngineProcess> jvmFor = w -> w.torchvision() ? imported : jvm;
+                console.println("warm-up ...");
+                measureAll(work, jvmFor, torch, dl4jWorker, null);
+                for (int i = 1; i <= r; i++) {
+                    console.printf("round %d/%d ...%n", i, r);
+                    console.flush();
+                    measureAll(work, jvmFor, torch, dl4jWorker, results);
+                }
             }
         }
         List<Results.Row> rows = results.rows(Workload.ALL);
@@ -98,9 +112,10 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     /** One pass over every workload, every engine in turn; {@code results} null for the warm-up. */
-    private void measureAll(List<Workload> work, EngineProcess jvm, EngineProcess torch, EngineProcess dl4jWorker,
-            Results results) throws IOException {
+    private void measureAll(List<Workload> work, Function<Workload, EngineProcess> jvmFor,
+            EngineProcess torch, EngineProcess dl4jWorker, Results results) throws IOException {
         for (Workload w : work) {
+            EngineProcess jvm = jvmFor.apply(w);
             int iters = Math.max(1, quick ? w.iterations() / 2 : w.iterations());
             record(results, w, Results.DENDRITE, jvm.measure(Results.DENDRITE, w.name(), iters));
             record(results, w, Results.DENDRITE_EAGER, jvm.measure(Results.DENDRITE_EAGER, w.name(), iters));
@@ -135,7 +150,7 @@ public final class CompareCommand implements Callable<Integer> {
 
     /** A JVM worker on this process's classpath, with the same heap and off-heap limits for every JVM engine. */
     private List<String> javaWorker(String mainClass, String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "-Xss8m",
                 "-Dorg.bytedeco.javacpp.maxPhysicalBytes=4g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
                 System.getProperty("java.class.path"), mainClass, String.valueOf(threads)));
@@ -151,7 +166,7 @@ public final class CompareCommand implements Callable<Integer> {
     private static void exportTorchvision(EngineProcess torch, Path models, Results results, PrintWriter console)
             throws IOException {
         Map<String, String> failed = new LinkedHashMap<>();
-        java.util.Set<String> exported = new java.util.HashSet<>();
+        Set<String> exported = new HashSet<>();
         for (Workload w : Workload.ALL) {
             if (!w.torchvision()) {
                 continue;
@@ -176,7 +191,7 @@ public final class CompareCommand implements Callable<Integer> {
             }
         }
         if (!failed.isEmpty()) {
-            console.println("torchvision rows not run: " + String.join("; ", new java.util.LinkedHashSet<>(
+            console.println("torchvision rows not run: " + String.join("; ", new LinkedHashSet<>(
                     failed.values())));
         }
     }
