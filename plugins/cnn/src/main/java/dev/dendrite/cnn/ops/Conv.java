@@ -14,18 +14,19 @@ import org.nd4j.linalg.factory.Nd4j;
  * Convolution as PyTorch and ONNX define it (a cross-correlation): input [N, C, L] or [N, C, H, W], weight
  * [out, C/groups, k...], optional bias [out]. One native {@code conv2d} call (1-D runs as [N, C, 1, L]);
  * depthwise convolution ({@code groups = C}) runs as {@link Depthwise}'s loops in float32 on the CPU (libnd4j's
- * {@code depthwise_conv2d} otherwise), other groupings one {@code conv2d} per group. Asymmetric padding ("same" with an even kernel) is added with a native pad first,
- * because libnd4j's own padding is symmetric. Backward: the matching {@code _bp} kernels, and Σ g for the bias.
+ * {@code depthwise_conv2d} otherwise), other groupings one {@code conv2d} per group. Asymmetric padding ("same"
+ * with an even kernel) is added with a native pad first, because libnd4j's own padding is symmetric. Backward:
+ * the matching {@code _bp} kernels, and Σ g for the bias.
  */
 final class Conv extends Function {
     private static final long NCHW = 0;
     /** libnd4j's weight format 1: [out, in, kH, kW], PyTorch's layout. */
     private static final long OIHW = 1;
     /**
-     * Weights from which the backward runs on libnd4j's own kernel, not oneDNN's: oneDNN's backward (ND4J M2.1)
-     * is pathological at 512 channels — 512→512 3×3 at batch 16 took 406–478 ms for any spatial size from 1×1 to
-     * 4×4, against 4–55 ms for libnd4j's; 256→512 33 against 9 ms; at 256→256 (590k weights) oneDNN is still 2×
-     * faster (2.9 against 5.5 ms at 2×2). ResNet-18's last stage is four such convolutions.
+     * Weights from which the backward runs on libnd4j's own kernel, not oneDNN's: oneDNN's backward (ND4J
+     * M2.1) is pathological at 512 channels — 512→512 3×3 at batch 16 took 406–478 ms for any spatial size from
+     * 1×1 to 4×4, against 4–55 ms for libnd4j's; 256→512 33 against 9 ms; at 256→256 (590k weights) oneDNN is
+     * still 2× faster (2.9 against 5.5 ms at 2×2). ResNet-18's last stage is four such convolutions.
      */
     private static final long ONE_DNN_BACKWARD_MAX_WEIGHTS = 1 << 20;
 
@@ -118,7 +119,12 @@ final class Conv extends Function {
         }
         depthwise = groups > 1 && cPerGroup == 1;
         loops = null;
-        if (depthwise && Depthwise.applies(type, Shapes.numel(xShape), Shapes.numel(outShape), Shapes.numel(wShape))) {
+        // The padded plane the loops work on, in double so that absurd strides or dilations cannot overflow it.
+        double plane = ((oH - 1.0) * stride[0] + (kernel[0] - 1.0) * dilation[0] + 1)
+                * ((oW - 1.0) * stride[1] + (kernel[1] - 1.0) * dilation[1] + 1);
+        if (depthwise && plane < 1 << 28
+                && below(1 << 28, stride[0], stride[1], dilation[0], dilation[1], pads[0], pads[1])
+                && Depthwise.applies(type, Shapes.numel(xShape), Shapes.numel(outShape), Shapes.numel(wShape))) {
             loops = new Depthwise.Geometry((int) n, (int) cIn, (int) (cOut / cIn), (int) x4.size(2), (int) x4.size(3),
                     (int) kernel[0], (int) kernel[1], (int) stride[0], (int) stride[1], (int) pads[0], (int) pads[1],
                     (int) dilation[0], (int) dilation[1], (int) oH, (int) oW);
@@ -152,6 +158,15 @@ final class Conv extends Function {
             y = Kernels.concat(1, ys);
         }
         return new INDArray[] {spatial == 1 ? y.reshape('c', outShape) : y};
+    }
+
+    private static boolean below(long limit, long... values) {
+        for (long v : values) {
+            if (v >= limit) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean dilated() {
