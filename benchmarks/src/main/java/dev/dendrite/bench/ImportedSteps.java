@@ -24,7 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * One iteration on an imported ONNX image classifier (a torchvision export with a dynamic batch axis, 10 classes),
  * as a run would do it: a training step (SGD lr 0.01 momentum 0.9, cross-entropy, the loss read back) or a
  * no-grad forward in eval mode, compiled unless asked for eager, on random float32 [batch, 3, 64, 64] inputs from
- * a fixed seed. Shared by the harness's torchvision rows and {@link ImportedModelSpeed}.
+ * a fixed seed: the harness's torchvision rows.
  */
 public final class ImportedSteps {
     /** Images of the torchvision rows: 3×64×64. */

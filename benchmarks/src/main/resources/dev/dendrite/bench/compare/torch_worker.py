@@ -176,13 +176,18 @@ def export_torchvision(name, path):
                       output_names=["logits"], dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
 
 
-def image_train_step(name, batch):
-    """A torchvision row's training step on [batch, 3, 64, 64]: SGD lr 0.01 momentum 0.9, cross-entropy."""
-    model = torchvision_model(name)
+def inputs(batch, image):
+    """Random inputs: [batch, 784] uniform for the MNIST-sized rows, [batch, 3, 64, 64] normal for torchvision's."""
+    return torch.randn(batch, 3, 64, 64) if image else torch.rand(batch, 784)
+
+
+def train_step(make, batch, image=False):
+    """SGD lr 0.01 momentum 0.9, cross-entropy over 10 classes, the loss read back."""
+    model = make()
     model.train()
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     loss_fn = nn.CrossEntropyLoss()
-    x = torch.randn(batch, 3, 64, 64)
+    x = inputs(batch, image)
     y = torch.randint(0, 10, (batch,))
 
     def step():
@@ -194,38 +199,10 @@ def image_train_step(name, batch):
     return step
 
 
-def image_infer(name, batch):
-    model = torchvision_model(name)
-    model.eval()
-    x = torch.randn(batch, 3, 64, 64)
-
-    def step():
-        with torch.no_grad():
-            return model(x)
-    return step
-
-
-def train_step(make, batch):
-    model = make()
-    model.train()
-    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-    loss_fn = nn.CrossEntropyLoss()
-    x = torch.rand(batch, 784)
-    y = torch.randint(0, 10, (batch,))
-
-    def step():
-        opt.zero_grad()
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        opt.step()
-        return loss.item()
-    return step
-
-
-def infer(make, batch):
+def infer(make, batch, image=False):
     model = make()
     model.eval()
-    x = torch.rand(batch, 784)
+    x = inputs(batch, image)
 
     def step():
         with torch.no_grad():
@@ -243,14 +220,14 @@ WORKLOADS = {
     "dcgan_train_b64": lambda: dcgan_step(64),
     "lstm_train_b32": lambda: lstm_lm_step(32),
     "transformer_train_b32": lambda: transformer_step(32),
-    "resnet18_train_b16": lambda: image_train_step("resnet18", 16),
-    "mobilenet_v2_train_b16": lambda: image_train_step("mobilenet_v2", 16),
-    "shufflenet_v2_train_b16": lambda: image_train_step("shufflenet_v2_x0_5", 16),
-    "efficientnet_b0_train_b16": lambda: image_train_step("efficientnet_b0", 16),
-    "resnet18_infer_b1": lambda: image_infer("resnet18", 1),
-    "resnet18_infer_b16": lambda: image_infer("resnet18", 16),
-    "mobilenet_v2_infer_b1": lambda: image_infer("mobilenet_v2", 1),
-    "mobilenet_v2_infer_b16": lambda: image_infer("mobilenet_v2", 16),
+    "resnet18_train_b16": lambda: train_step(lambda: torchvision_model("resnet18"), 16, image=True),
+    "mobilenet_v2_train_b16": lambda: train_step(lambda: torchvision_model("mobilenet_v2"), 16, image=True),
+    "shufflenet_v2_train_b16": lambda: train_step(lambda: torchvision_model("shufflenet_v2_x0_5"), 16, image=True),
+    "efficientnet_b0_train_b16": lambda: train_step(lambda: torchvision_model("efficientnet_b0"), 16, image=True),
+    "resnet18_infer_b1": lambda: infer(lambda: torchvision_model("resnet18"), 1, image=True),
+    "resnet18_infer_b16": lambda: infer(lambda: torchvision_model("resnet18"), 16, image=True),
+    "mobilenet_v2_infer_b1": lambda: infer(lambda: torchvision_model("mobilenet_v2"), 1, image=True),
+    "mobilenet_v2_infer_b16": lambda: infer(lambda: torchvision_model("mobilenet_v2"), 16, image=True),
 }
 
 def blas():

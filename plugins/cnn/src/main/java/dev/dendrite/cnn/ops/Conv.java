@@ -2,6 +2,7 @@ package dev.dendrite.cnn.ops;
 
 import dev.dendrite.onnx.OnnxBuilder;
 import dev.dendrite.tensor.Function;
+import dev.dendrite.tensor.HostArrays;
 import dev.dendrite.tensor.Kernels;
 import dev.dendrite.tensor.ShapeException;
 import dev.dendrite.tensor.Shapes;
@@ -124,7 +125,7 @@ final class Conv extends Function {
                 * ((oW - 1.0) * stride[1] + (kernel[1] - 1.0) * dilation[1] + 1);
         if (depthwise && plane < 1 << 28
                 && below(1 << 28, stride[0], stride[1], dilation[0], dilation[1], pads[0], pads[1])
-                && Depthwise.applies(type, Shapes.numel(xShape), Shapes.numel(outShape), Shapes.numel(wShape))) {
+                && HostArrays.usable(type, Shapes.numel(xShape), Shapes.numel(outShape), Shapes.numel(wShape))) {
             loops = new Depthwise.Geometry((int) n, (int) cIn, (int) (cOut / cIn), (int) x4.size(2), (int) x4.size(3),
                     (int) kernel[0], (int) kernel[1], (int) stride[0], (int) stride[1], (int) pads[0], (int) pads[1],
                     (int) dilation[0], (int) dilation[1], (int) oH, (int) oW);

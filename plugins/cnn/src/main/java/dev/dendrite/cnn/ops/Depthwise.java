@@ -89,11 +89,6 @@ final class Depthwise {
 
     private Depthwise() {}
 
-    /** Whether these loops take the call: float32 on the CPU backend, every array addressable by an int. */
-    static boolean applies(DataType type, long... sizes) {
-        return HostArrays.usable(type, sizes);
-    }
-
     /** y = depthwise(x, w) + b; {@code b} may be null. */
     static INDArray forward(Geometry g, INDArray x, INDArray w, INDArray b) {
         INDArray y = Kernels.empty(DataType.FLOAT, g.n(), (long) g.c() * g.m(), g.oH(), g.oW());
@@ -135,7 +130,7 @@ final class Depthwise {
         @Override
         public void run(INDArray[] in, INDArray[] out) {
             float[] gy = HostArrays.read(in[0], 0);
-            float[] w = HostArrays.read(in[1], 1);
+            float[] w = wantX ? HostArrays.read(in[1], 1) : null; // the weights only shape the input gradient
             float[] x = wantW ? HostArrays.read(in[2], 2) : null;
             float[] dx = wantX ? HostArrays.scratch(3, g.n() * g.c() * g.planeIn()) : null;
             float[] dw = wantW ? new float[g.c() * g.m() * g.taps()] : null;
