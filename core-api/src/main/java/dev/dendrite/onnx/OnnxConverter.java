@@ -1,5 +1,6 @@
 package dev.dendrite.onnx;
 
+import dev.dendrite.ops.Clamp;
 import dev.dendrite.tensor.Tensor;
 import java.util.Set;
 
@@ -40,6 +41,23 @@ public interface OnnxConverter {
      */
     default boolean isState(String opType, int index) {
         return false;
+    }
+
+    /**
+     * Whether {@link #convert} applies {@link OnnxOp#clamp()} to this node's only output itself: the importer then
+     * fuses a Relu or Clip that alone reads that output into this node (a convolution's epilogue).
+     */
+    default boolean fusesClamp(OnnxOp op) {
+        return false;
+    }
+
+    /**
+     * This node as a clamp of its first input, when it is one with these inputs (Relu; Clip with float scalar
+     * bounds), so that the importer can fuse it into the node before it (a {@link #fusesClamp} node, whose float
+     * output is that input); null when it is not. {@code inputs[0]} is null: it is not computed yet.
+     */
+    default Clamp asClamp(OnnxOp op, Tensor[] inputs) {
+        return null;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.dendrite.onnx;
 
+import dev.dendrite.ops.Clamp;
 import dev.dendrite.random.Rng;
 import dev.dendrite.tensor.Tensor;
 import java.util.Arrays;
@@ -18,9 +19,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param training whether the model runs in training mode (Dropout, BatchNormalization)
  * @param seeds seeds for ops that draw random numbers (Dropout in training), taken from the model's random
  *     stream so that a seeded run repeats exactly
+ * @param clamp an activation the importer fused into this node (see {@link OnnxConverter#fusesClamp}), which
+ *     the converter applies to its output; null when none
  */
 public record OnnxOp(String opType, String domain, String name, int opset, Map<String, Object> attributes,
-        int outputCount, boolean training, LongSupplier seeds) {
+        int outputCount, boolean training, LongSupplier seeds, Clamp clamp) {
 
     /**
      * The largest tensor (in elements) a model may make from its data: shapes read from a file are
@@ -32,6 +35,16 @@ public record OnnxOp(String opType, String domain, String name, int opset, Map<S
 
     public OnnxOp {
         attributes = Map.copyOf(attributes);
+    }
+
+    public OnnxOp(String opType, String domain, String name, int opset, Map<String, Object> attributes,
+            int outputCount, boolean training, LongSupplier seeds) {
+        this(opType, domain, name, opset, attributes, outputCount, training, seeds, null);
+    }
+
+    /** This node with {@code clamp} fused into its output. */
+    public OnnxOp withClamp(Clamp clamp) {
+        return new OnnxOp(opType, domain, name, opset, attributes, outputCount, training, seeds, clamp);
     }
 
     /** An op whose random draws come from a fixed stream (seed 0): tests, and ops that never draw. */

@@ -21,8 +21,7 @@ final class ClipKernels {
             float[] x = HostArrays.read(in[0], 0);
             float[] y = HostArrays.scratch(1, n);
             for (int i = 0; i < n; i++) {
-                // Math.max/min keep NaN and vectorise (C2's MaxVF/MinVF); only −0.0 at min = 0 becomes +0.0.
-                y[i] = Math.min(Math.max(x[i], min), max);
+                y[i] = Clamp.apply(x[i], min, max); // only −0.0 at min = 0 becomes +0.0
             }
             HostArrays.write(y, out[0]);
         }
@@ -39,6 +38,22 @@ final class ClipKernels {
             for (int i = 0; i < n; i++) {
                 float v = x[i];
                 d[i] = v >= min && v <= max ? g[i] : 0f;
+            }
+            HostArrays.write(d, out[0]);
+        }
+    }
+
+    /** Inputs {y, dL/dy}, output {dL/dx}: passes where min &lt; y &lt; max ({@link Clamp}'s rule, from its output). */
+    record Inside(float min, float max) implements Kernels.HostKernel {
+        @Override
+        public void run(INDArray[] in, INDArray[] out) {
+            int n = (int) in[0].length();
+            float[] y = HostArrays.read(in[0], 0);
+            float[] g = HostArrays.read(in[1], 1);
+            float[] d = HostArrays.scratch(2, n);
+            for (int i = 0; i < n; i++) {
+                float v = y[i];
+                d[i] = v > min && v < max ? g[i] : 0f;
             }
             HostArrays.write(d, out[0]);
         }

@@ -34,7 +34,7 @@ public final class HostArrays {
 
     /** {@code a}'s values, row-major, in this thread's scratch array {@code slot} (which may be longer). */
     public static float[] read(INDArray a, int slot) {
-        INDArray c = rowMajor(a) ? a : a.dup('c');
+        INDArray c = Shapes.rowMajor(a) ? a : a.dup('c');
         int n = (int) c.length();
         float[] out = scratch(slot, n);
         new FloatPointer(c.data().addressPointer()).get(out, 0, n);
@@ -56,24 +56,9 @@ public final class HostArrays {
 
     /** The first length(out) values into {@code out}'s memory, which must be row-major (every new array is). */
     public static void write(float[] values, INDArray out) {
-        if (!rowMajor(out)) {
+        if (!Shapes.rowMajor(out)) {
             throw new IllegalStateException("a host kernel's output must be row-major, got " + out.shapeInfoToString());
         }
         new FloatPointer(out.data().addressPointer()).put(values, 0, (int) out.length());
-    }
-
-    /**
-     * Whether the array is laid out row-major from the start of its buffer's address: a view's buffer starts at
-     * the view (ND4J M2.1 keeps a view's offset in its buffer, whose address includes it).
-     */
-    static boolean rowMajor(INDArray a) {
-        long expected = 1;
-        for (int d = a.rank() - 1; d >= 0; d--) {
-            if (a.size(d) != 1 && a.stride(d) != expected) {
-                return false;
-            }
-            expected *= a.size(d);
-        }
-        return true;
     }
 }

@@ -6,7 +6,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.OpContext;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -366,7 +365,7 @@ public final class Kernels {
         int k = axes.length;
         if (k == 0 || k >= x.rank() || x.length() < sumAsGemv()
                 || (x.dataType() != DataType.FLOAT && x.dataType() != DataType.DOUBLE)
-                || !Shape.hasDefaultStridesForShape(x) || !Shape.hasDefaultStridesForShape(out)) {
+                || !Shapes.rowMajor(x) || !Shapes.rowMajor(out)) {
             return 0;
         }
         boolean leading = true;

@@ -155,4 +155,21 @@ public final class Shapes {
                     + str(x.shape()));
         }
     }
+
+    /**
+     * Whether the array is laid out row-major from the start of its buffer's address, sizes of 1 aside (ND4J's
+     * {@code Shape.hasDefaultStridesForShape} refuses a [96, 16, 1, 1] weight): then any reshape of it is a view,
+     * and one bulk copy reads it. A view's buffer starts at the view (ND4J M2.1 keeps a view's offset in its
+     * buffer, whose address includes it).
+     */
+    public static boolean rowMajor(INDArray a) {
+        long expected = 1;
+        for (int d = a.rank() - 1; d >= 0; d--) {
+            if (a.size(d) != 1 && a.stride(d) != expected) {
+                return false;
+            }
+            expected *= a.size(d);
+        }
+        return true;
+    }
 }

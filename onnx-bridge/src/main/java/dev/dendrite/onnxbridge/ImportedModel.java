@@ -1,6 +1,7 @@
 package dev.dendrite.onnxbridge;
 
 import dev.dendrite.nn.Module;
+import dev.dendrite.ops.Clamp;
 import dev.dendrite.onnx.OnnxConverter;
 import dev.dendrite.onnx.OnnxImportException;
 import dev.dendrite.onnx.OnnxOp;
@@ -33,8 +34,19 @@ public final class ImportedModel extends Module {
         }
     }
 
-    /** One node, resolved at import: its converter and its op in both modes. */
-    record Step(OnnxConverter converter, OnnxOp eval, OnnxOp train, String[] inputs, String[] outputs) {}
+    /**
+     * One node, resolved at import: its converter and its op in both modes; {@code then}, an activation fused
+     * into it ({@link ClampFusion}), or null.
+     */
+    record Step(OnnxConverter converter, OnnxOp eval, OnnxOp train, String[] inputs, String[] outputs, Step then) {
+        Step(OnnxConverter converter, OnnxOp eval, OnnxOp train, String[] inputs, String[] outputs) {
+            this(converter, eval, train, inputs, outputs, null);
+        }
+
+        Step then(Step activation) {
+            return new Step(converter, eval, train, inputs, outputs, activation);
+        }
+    }
 
     private final List<ValueSpec> inputs;
     private final List<ValueSpec> outputs;
@@ -151,21 +163,22 @@ public final class ImportedModel extends Module {
         }
         boolean training = isTraining();
         for (Step s : steps) {
-            Tensor[] in = new Tensor[s.inputs().length];
-            for (int i = 0; i < in.length; i++) {
-                in[i] = s.inputs()[i].isEmpty() ? null : env.get(s.inputs()[i]);
-            }
             OnnxOp op = training ? s.train() : s.eval();
-            Tensor[] out = convert(s, op, in);
-            for (int i = 0; i < s.outputs().length; i++) {
-                String name = s.outputs()[i];
-                if (name.isEmpty()) {
-                    continue;
-                }
-                if (i >= out.length || out[i] == null) {
-                    throw op.error("produced no value for output " + i + " ('" + name + "')");
-                }
-                env.put(name, out[i]);
+            Tensor[] in = inputs(s, env);
+            Step a = s.then();
+            if (a == null) {
+                bind(s, op, convert(s, op, in), env);
+                continue;
+            }
+            OnnxOp aop = training ? a.train() : a.eval();
+            Tensor[] ain = inputs(a, env);
+            Clamp clamp = a.converter().asClamp(aop, ain);
+            if (clamp != null) {
+                bind(a, aop, convert(s, op.withClamp(clamp), in), env);
+            } else {
+                bind(s, op, convert(s, op, in), env);
+                ain[0] = env.get(a.inputs()[0]);
+                bind(a, aop, convert(a, aop, ain), env);
             }
         }
         Tensor[] result = new Tensor[outputs.size()];
@@ -173,6 +186,29 @@ public final class ImportedModel extends Module {
             result[i] = env.get(outputs.get(i).name());
         }
         return result;
+    }
+
+    /** The step's inputs from the environment; null for an omitted one or (for a fused activation) not yet made. */
+    private static Tensor[] inputs(Step s, Map<String, Tensor> env) {
+        Tensor[] in = new Tensor[s.inputs().length];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = s.inputs()[i].isEmpty() ? null : env.get(s.inputs()[i]);
+        }
+        return in;
+    }
+
+    /** Puts the step's outputs into the environment under their names. */
+    private static void bind(Step s, OnnxOp op, Tensor[] out, Map<String, Tensor> env) {
+        for (int i = 0; i < s.outputs().length; i++) {
+            String name = s.outputs()[i];
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (i >= out.length || out[i] == null) {
+                throw op.error("produced no value for output " + i + " ('" + name + "')");
+            }
+            env.put(name, out[i]);
+        }
     }
 
     private static Tensor[] convert(Step s, OnnxOp op, Tensor[] in) {

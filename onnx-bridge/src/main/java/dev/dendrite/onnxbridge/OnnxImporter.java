@@ -145,7 +145,9 @@ public final class OnnxImporter {
         Map<String, INDArray> floats = new LinkedHashMap<>();
         Map<String, INDArray> constants = new LinkedHashMap<>();
         initializers.forEach((name, a) -> (a.dataType().isFPType() ? floats : constants).put(name, a));
-        return new ImportedModel(inputs, outputs, steps, floats, stateNames, constants,
+        Set<String> graphOutputs = new HashSet<>();
+        outputs.forEach(v -> graphOutputs.add(v.name()));
+        return new ImportedModel(inputs, outputs, ClampFusion.fuse(steps, graphOutputs), floats, stateNames, constants,
                 opsets.getOrDefault("ai.onnx", 0), seeds);
     }
 

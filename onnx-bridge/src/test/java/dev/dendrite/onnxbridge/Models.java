@@ -41,6 +41,11 @@ final class Models {
         return n.build();
     }
 
+    static AttributeProto tensorAttr(String name, dev.dendrite.onnxbridge.proto.TensorProto value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.TENSOR).setT(value)
+                .build();
+    }
+
     static ModelProto model(GraphProto.Builder g, int opset) {
         return ModelProto.newBuilder().setIrVersion(8).setGraph(g)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset)).build();

@@ -2,6 +2,7 @@ package dev.dendrite.onnxbridge.ops.math;
 
 import dev.dendrite.onnx.OnnxConverter;
 import dev.dendrite.onnx.OnnxOp;
+import dev.dendrite.ops.Clamp;
 import dev.dendrite.ops.F;
 import dev.dendrite.tensor.Tensor;
 import java.util.Set;
@@ -42,6 +43,12 @@ public final class ActivationConverter implements OnnxConverter {
             default -> gelu(op, x);
         };
         return MathSupport.one(op, y);
+    }
+
+    /** Relu is the clamp (0, ∞). */
+    @Override
+    public Clamp asClamp(OnnxOp op, Tensor[] inputs) {
+        return op.opType().equals("Relu") ? Clamp.RELU : null;
     }
 
     /** With the default constants the fused primitive; otherwise γ·elu(x, α), which is the same formula. */

@@ -2,6 +2,7 @@ package dev.dendrite.onnxbridge.ops.math;
 
 import dev.dendrite.onnx.OnnxConverter;
 import dev.dendrite.onnx.OnnxOp;
+import dev.dendrite.ops.Clamp;
 import dev.dendrite.ops.F;
 import dev.dendrite.tensor.Kernels;
 import dev.dendrite.tensor.Tensor;
@@ -54,6 +55,26 @@ public final class ClipConverter implements OnnxConverter {
             throw MathSupport.unsupportedType(op, x);
         }
         return MathSupport.one(op, clipIntegers(op, x, minT, maxT));
+    }
+
+    /** Clip with float bounds min ≤ max (not both infinite) is a clamp; anything else runs as itself. */
+    @Override
+    public Clamp asClamp(OnnxOp op, Tensor[] inputs) {
+        double min = op.attr("min", Double.NEGATIVE_INFINITY);
+        double max = op.attr("max", Double.POSITIVE_INFINITY);
+        if (op.opset() >= 11) {
+            Tensor minT = OnnxOp.present(inputs, 1) ? inputs[1] : null;
+            Tensor maxT = OnnxOp.present(inputs, 2) ? inputs[2] : null;
+            for (Tensor b : new Tensor[] {minT, maxT}) {
+                if (b != null && (!MathSupport.floating(b) || b.data().length() != 1)) {
+                    return null;
+                }
+            }
+            min = bound(op, minT, Double.NEGATIVE_INFINITY, "min");
+            max = bound(op, maxT, Double.POSITIVE_INFINITY, "max");
+        }
+        boolean unbounded = min == Double.NEGATIVE_INFINITY && max == Double.POSITIVE_INFINITY;
+        return min <= max && !unbounded ? new Clamp(min, max) : null;
     }
 
     private static double bound(OnnxOp op, Tensor b, double otherwise, String what) {

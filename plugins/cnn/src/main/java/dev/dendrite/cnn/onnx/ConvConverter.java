@@ -3,6 +3,7 @@ package dev.dendrite.cnn.onnx;
 import dev.dendrite.cnn.ops.CnnF;
 import dev.dendrite.onnx.OnnxConverter;
 import dev.dendrite.onnx.OnnxOp;
+import dev.dendrite.ops.Clamp;
 import dev.dendrite.ops.F;
 import dev.dendrite.tensor.Tensor;
 import java.util.Arrays;
@@ -82,15 +83,30 @@ public final class ConvConverter implements OnnxConverter {
                     false);
         }
         op.checkShape(outShape, "Conv output");
+        Clamp clamp = op.clamp();
         if (x.size(0) == 0) {
-            return Spatial.zeros(x.dtype(), outShape);
+            return clamped(Spatial.zeros(x.dtype(), outShape), clamp);
         }
         return switch (n) {
-            case 1 -> CnnF.conv1d(x, w, b, stride[0], pads[0][0], pads[1][0], dilation[0], group);
+            case 1 -> clamped(CnnF.conv1d(x, w, b, stride[0], pads[0][0], pads[1][0], dilation[0], group), clamp);
             case 2 -> CnnF.conv2d(x, w, b, stride, new long[] {pads[0][0], pads[0][1], pads[1][0], pads[1][1]},
-                    dilation, group);
-            default -> conv3d(x, w, b, stride, pads, dilation, group, outShape);
+                    dilation, group, clamp);
+            default -> clamped(conv3d(x, w, b, stride, pads, dilation, group, outShape), clamp);
         };
+    }
+
+    /** A 2-D Conv applies a fused Relu or Clip as it writes its output; the others apply it after. */
+    @Override
+    public boolean fusesClamp(OnnxOp op) {
+        return op.opType().equals("Conv");
+    }
+
+    /** y with the fused activation applied as its own node, as the unfused graph would (null clamp: y). */
+    private static Tensor clamped(Tensor y, Clamp clamp) {
+        if (clamp == null) {
+            return y;
+        }
+        return clamp.equals(Clamp.RELU) ? F.relu(y) : F.clip(y, clamp.min(), clamp.max());
     }
 
     /**

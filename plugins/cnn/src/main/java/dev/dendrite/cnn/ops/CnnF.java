@@ -1,5 +1,6 @@
 package dev.dendrite.cnn.ops;
 
+import dev.dendrite.ops.Clamp;
 import dev.dendrite.tensor.ShapeException;
 import dev.dendrite.tensor.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,7 +16,13 @@ public final class CnnF {
     /** 2-D convolution; {@code bias} may be null. */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, long[] stride, long[] pads, long[] dilation,
             long groups) {
-        Conv c = new Conv(2, pair("stride", stride), four(pads), pair("dilation", dilation), groups);
+        return conv2d(x, weight, bias, stride, pads, dilation, groups, null);
+    }
+
+    /** {@link #conv2d} with {@code clamp} (ReLU, ReLU6; null for none) applied to the output as it is made. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, long[] stride, long[] pads, long[] dilation,
+            long groups, Clamp clamp) {
+        Conv c = new Conv(2, pair("stride", stride), four(pads), pair("dilation", dilation), groups, clamp);
         return bias == null ? c.apply1(x, weight) : c.apply1(x, weight, bias);
     }
 
@@ -23,7 +30,7 @@ public final class CnnF {
     public static Tensor conv1d(Tensor x, Tensor weight, Tensor bias, long stride, long padLeft, long padRight,
             long dilation, long groups) {
         Conv c = new Conv(1, new long[] {1, stride}, new long[] {0, padLeft, 0, padRight}, new long[] {1, dilation},
-                groups);
+                groups, null);
         return bias == null ? c.apply1(x, weight) : c.apply1(x, weight, bias);
     }
 

@@ -1,6 +1,7 @@
 package dev.dendrite.cnn.ops;
 
 import dev.dendrite.onnx.OnnxBuilder;
+import dev.dendrite.ops.Clamp;
 import dev.dendrite.tensor.Function;
 import dev.dendrite.tensor.HostArrays;
 import dev.dendrite.tensor.Kernels;
@@ -37,6 +38,8 @@ final class Conv extends Function {
     private final long[] pads;
     private final long[] dilation;
     private final long groups;
+    /** The activation fused into the output, or null. */
+    private final Clamp clamp;
 
     private long[] xShape;
     private long[] wShape;
@@ -51,12 +54,15 @@ final class Conv extends Function {
     private INDArray xp;
     private INDArray w4;
     private long[] iArgs;
+    /** The (clamped) output, which the clamp's gradient reads. */
+    private INDArray out;
 
     /**
      * @param stride {sH, sW}; @param pads {top, left, bottom, right}; @param dilation {dH, dW}. A 1-D
-     *     convolution passes sH = dH = 1 and top = bottom = 0.
+     *     convolution passes sH = dH = 1 and top = bottom = 0. @param clamp applied to the output; may be null.
      */
-    Conv(int spatial, long[] stride, long[] pads, long[] dilation, long groups) {
+    Conv(int spatial, long[] stride, long[] pads, long[] dilation, long groups, Clamp clamp) {
+        this.clamp = clamp;
         this.spatial = spatial;
         this.stride = stride.clone();
         this.pads = pads.clone();
@@ -130,8 +136,8 @@ final class Conv extends Function {
                     (int) kernel[0], (int) kernel[1], (int) stride[0], (int) stride[1], (int) pads[0], (int) pads[1],
                     (int) dilation[0], (int) dilation[1], (int) oH, (int) oW);
             xp = x4;
-            INDArray y = Depthwise.forward(loops, x4, w4, hasBias ? in[2] : null);
-            return new INDArray[] {spatial == 1 ? y.reshape('c', outShape) : y};
+            out = Depthwise.forward(loops, x4, w4, hasBias ? in[2] : null, clamp);
+            return new INDArray[] {spatial == 1 ? out.reshape('c', outShape) : out};
         }
         explicitPad = pads[0] != pads[2] || pads[1] != pads[3];
         nativePad = explicitPad ? new long[] {0, 0} : new long[] {pads[0], pads[1]};
@@ -141,8 +147,13 @@ final class Conv extends Function {
             // PyTorch's depthwise weight [C·m, 1, kH, kW] (output channel c·m + j) is libnd4j's [m, C, kH, kW].
             w4 = Kernels.permute(w4.reshape('c', cIn, cOut / cIn, kernel[0], kernel[1]), 1, 0, 2, 3);
         }
-        INDArray y = Kernels.empty(type, n, cOut, oH, oW);
-        if (groups == 1 || depthwise) {
+        boolean pointwise = groups == 1 && kernel[0] == 1 && kernel[1] == 1 && stride[0] == 1 && stride[1] == 1
+                && !explicitPad && nativePad[0] == 0 && nativePad[1] == 0 && Pointwise.wins(n, oH * oW)
+                && Pointwise.fits(xp, w4);
+        INDArray y = pointwise ? null : Kernels.empty(type, n, cOut, oH, oW);
+        if (pointwise) {
+            y = Pointwise.forward(xp, w4, hasBias ? in[2] : null);
+        } else if (groups == 1 || depthwise) {
             INDArray[] args = hasBias ? new INDArray[] {xp, w4, in[2]} : new INDArray[] {xp, w4};
             Native.conv(depthwise ? "depthwise_conv2d" : "conv2d", args, new INDArray[] {y}, iArgs, dilated());
         } else {
@@ -158,7 +169,8 @@ final class Conv extends Function {
             }
             y = Kernels.concat(1, ys);
         }
-        return new INDArray[] {spatial == 1 ? y.reshape('c', outShape) : y};
+        out = clamp == null ? y : clamp.applyInPlace(y);
+        return new INDArray[] {spatial == 1 ? out.reshape('c', outShape) : out};
     }
 
     private static boolean below(long limit, long... values) {
@@ -187,6 +199,9 @@ final class Conv extends Function {
         }
         INDArray g = gradOut[0];
         INDArray g4 = spatial == 1 ? g.reshape('c', g.size(0), g.size(1), 1, g.size(2)) : g;
+        if (clamp != null) {
+            g4 = clamp.gradient(out, g4);
+        }
         if (loops != null) {
             INDArray[] d = Depthwise.backward(loops, xp, w4, g4, needsGrad(0), needsGrad(1));
             grads[0] = d[0] == null ? null : d[0].reshape('c', xShape);
@@ -259,11 +274,15 @@ final class Conv extends Function {
     @Override
     public void toOnnx(OnnxBuilder onnx, String[] inputs, String[] outputs) {
         boolean one = spatial == 1;
-        onnx.node("Conv", inputs, outputs, Map.of(
+        String[] convOut = clamp == null ? outputs : new String[] {onnx.fresh(outputs[0] + "_conv")};
+        onnx.node("Conv", inputs, convOut, Map.of(
                 "kernel_shape", one ? new long[] {kernel[1]} : kernel.clone(),
                 "strides", one ? new long[] {stride[1]} : stride.clone(),
                 "pads", one ? new long[] {pads[1], pads[3]} : pads.clone(),
                 "dilations", one ? new long[] {dilation[1]} : dilation.clone(),
                 "group", groups));
+        if (clamp != null) {
+            clamp.toOnnx(onnx, convOut[0], outputs[0], w4 == null ? DataType.FLOAT : w4.dataType());
+        }
     }
 }

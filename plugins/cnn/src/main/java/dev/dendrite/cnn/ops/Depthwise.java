@@ -1,5 +1,6 @@
 package dev.dendrite.cnn.ops;
 
+import dev.dendrite.ops.Clamp;
 import dev.dendrite.tensor.HostArrays;
 import dev.dendrite.tensor.Kernels;
 import java.util.Arrays;
@@ -17,7 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * units. Each plane is copied into zero-padded planes first (any padding, asymmetric too, is then zeros).
  * A strided convolution is first split into its stride phases (rows mod sH, columns mod sW), on which every
  * tap is a stride-1 convolution, and all of it runs as {@link DepthwiseStacks}: whole stacks of planes per
- * vectorised loop. The native arrays are copied to the heap once per call and
+ * vectorised loop. A forward whose output planes are small runs as {@link DepthwiseChannels} instead, channels
+ * innermost. The native arrays are copied to the heap once per call and
  * back (one bulk copy each way); work is split over the backend's threads by input channel, so no two threads
  * write the same sum.
  */
@@ -89,10 +91,12 @@ final class Depthwise {
 
     private Depthwise() {}
 
-    /** y = depthwise(x, w) + b; {@code b} may be null. */
-    static INDArray forward(Geometry g, INDArray x, INDArray w, INDArray b) {
+    /** y = clamp(depthwise(x, w) + b); {@code b} and {@code clamp} may be null. */
+    static INDArray forward(Geometry g, INDArray x, INDArray w, INDArray b, Clamp clamp) {
         INDArray y = Kernels.empty(DataType.FLOAT, g.n(), (long) g.c() * g.m(), g.oH(), g.oW());
-        Kernels.host("depthwise_conv2d", new Forward(g), b == null ? new INDArray[] {x, w} : new INDArray[] {x, w, b},
+        float lo = clamp == null ? Float.NEGATIVE_INFINITY : (float) clamp.min();
+        float hi = clamp == null ? Float.POSITIVE_INFINITY : (float) clamp.max();
+        Kernels.host("depthwise_conv2d", new Forward(g, lo, hi), b == null ? new INDArray[] {x, w} : new INDArray[] {x, w, b},
                 new INDArray[] {y});
         return y;
     }
@@ -112,15 +116,22 @@ final class Depthwise {
         return new INDArray[] {dx, dw};
     }
 
-    /** The forward kernel: inputs {x, w, optional b}, output {y}. HostArrays slots 0–3 hold a call's arrays. */
-    private record Forward(Geometry g) implements Kernels.HostKernel {
+    /**
+     * The forward kernel: inputs {x, w, optional b}, output {y} clamped to [lo, hi]. HostArrays slots 0–3 hold a
+     * call's arrays.
+     */
+    private record Forward(Geometry g, float lo, float hi) implements Kernels.HostKernel {
         @Override
         public void run(INDArray[] in, INDArray[] out) {
             float[] x = HostArrays.read(in[0], 0);
             float[] w = HostArrays.read(in[1], 1);
             float[] b = in.length > 2 ? HostArrays.read(in[2], 2) : null;
             float[] y = HostArrays.scratch(3, g.n() * g.c() * g.m() * g.planeOut());
-            DepthwiseStacks.forward(g, x, w, b, y);
+            if (DepthwiseChannels.suits(g)) {
+                DepthwiseChannels.forward(g, x, w, b, lo, hi, y);
+            } else {
+                DepthwiseStacks.forward(g, x, w, b, lo, hi, y);
+            }
             HostArrays.write(y, out[0]);
         }
     }
@@ -203,6 +214,28 @@ final class Depthwise {
                 }
             }
         }
+    }
+
+    /** y[i] += a[i] · b[i], from ≤ i &lt; to: every array indexed alike, the loop C2 vectorises. */
+    static void madd(float[] y, float[] a, float[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            y[i] += a[i] * b[i];
+        }
+    }
+
+    /** This thread's {@code count} arrays of set {@code set} of {@code pool}, each at least {@code len} long. */
+    static float[][] arrays(ThreadLocal<float[][][]> pool, int set, int count, int len) {
+        float[][][] all = pool.get();
+        if (all[set].length < count) {
+            all[set] = Arrays.copyOf(all[set], count);
+        }
+        float[][] a = all[set];
+        for (int t = 0; t < count; t++) {
+            if (a[t] == null || a[t].length < len) {
+                a[t] = new float[len];
+            }
+        }
+        return a;
     }
 
     private static int ceilDiv(int a, int b) {

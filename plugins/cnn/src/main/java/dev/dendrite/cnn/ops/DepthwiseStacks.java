@@ -1,5 +1,6 @@
 package dev.dendrite.cnn.ops;
 
+import dev.dendrite.ops.Clamp;
 import dev.dendrite.tensor.HostArrays;
 import java.util.Arrays;
 
@@ -33,7 +34,9 @@ final class DepthwiseStacks {
         return Math.max(1, Math.min(g.c(), STACK / g.pp()));
     }
 
-    static void forward(Depthwise.Geometry g, float[] xs, float[] ws, float[] bs, float[] ys) {
+    /** ys = clamp(depthwise(xs, ws) + bs) to [lo, hi] (±∞: none); bs may be null. */
+    static void forward(Depthwise.Geometry g, float[] xs, float[] ws, float[] bs, float lo, float hi, float[] ys) {
+        boolean clamped = lo > Float.NEGATIVE_INFINITY || hi < Float.POSITIVE_INFINITY;
         int per = planes(g);
         int cm = g.c() * g.m();
         Depthwise.parallel((g.c() + per - 1) / per, (long) g.n() * cm * g.planeOut() * g.taps(), s -> {
@@ -56,12 +59,20 @@ final class DepthwiseStacks {
                         Arrays.fill(yq, k * g.pp(), Math.min(span, (k + 1) * g.pp()), bias);
                     }
                     for (int t = 0; t < g.taps(); t++) {
-                        madd(yq, w[t], shifted[t], span);
+                        Depthwise.madd(yq, w[t], shifted[t], 0, span);
                     }
                     for (int k = 0; k < pc; k++) {
                         int out = (image * cm + (c0 + k) * g.m() + j) * g.planeOut();
                         for (int oh = 0; oh < g.oH(); oh++) {
-                            System.arraycopy(yq, k * g.pp() + oh * g.wq(), ys, out + oh * g.oW(), g.oW());
+                            int from = k * g.pp() + oh * g.wq();
+                            int to = out + oh * g.oW();
+                            if (clamped) {
+                                for (int i = 0; i < g.oW(); i++) {
+                                    ys[to + i] = Clamp.apply(yq[from + i], lo, hi);
+                                }
+                            } else {
+                                System.arraycopy(yq, from, ys, to, g.oW());
+                            }
                         }
                     }
                 }
@@ -103,7 +114,7 @@ final class DepthwiseStacks {
                         }
                         float[][] shifted = shifted(g, xq, span);
                         for (int t = 0; t < taps; t++) {
-                            madd(acc[t], gq, shifted[t], span);
+                            Depthwise.madd(acc[t], gq, shifted[t], 0, span);
                         }
                     }
                     if (dxs != null) {
@@ -118,7 +129,7 @@ final class DepthwiseStacks {
                         }
                         float[][] spread = spread(g, gq, span, len);
                         for (int t = 0; t < taps; t++) {
-                            madd(dq[g.phase(t)], w[t], spread[t], len);
+                            Depthwise.madd(dq[g.phase(t)], w[t], spread[t], 0, len);
                         }
                         for (int k = 0; k < pc; k++) {
                             Depthwise.store(g, dq, k * g.pp(), dxs, image * g.c() + c0 + k);
@@ -136,13 +147,6 @@ final class DepthwiseStacks {
                 }
             }
         });
-    }
-
-    /** y[i] += a[i] · b[i], i < len: every array indexed alike, the loop C2 vectorises. */
-    private static void madd(float[] y, float[] a, float[] b, int len) {
-        for (int i = 0; i < len; i++) {
-            y[i] += a[i] * b[i];
-        }
     }
 
     /** w[t][i] = the weight of tap t for the plane holding stack position i (output channel (c0 + k)·m + j). */
@@ -180,18 +184,7 @@ final class DepthwiseStacks {
         return d;
     }
 
-    /** This thread's {@code count} arrays of set {@code set}, each at least {@code len} long. */
     private static float[][] arrays(int set, int count, int len) {
-        float[][][] all = ARRAYS.get();
-        if (all[set].length < count) {
-            all[set] = Arrays.copyOf(all[set], count);
-        }
-        float[][] a = all[set];
-        for (int t = 0; t < count; t++) {
-            if (a[t] == null || a[t].length < len) {
-                a[t] = new float[len];
-            }
-        }
-        return a;
+        return Depthwise.arrays(ARRAYS, set, count, len);
     }
 }

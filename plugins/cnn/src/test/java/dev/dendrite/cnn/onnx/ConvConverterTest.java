@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dendrite.onnx.OnnxImportException;
 import dev.dendrite.onnx.OnnxOp;
+import dev.dendrite.ops.Clamp;
+import dev.dendrite.ops.F;
 import dev.dendrite.tensor.Tensor;
 import dev.dendrite.testkit.Compare;
 import dev.dendrite.testkit.GradCheck;
@@ -99,6 +101,63 @@ class ConvConverterTest {
                     b.data().castTo(DataType.DOUBLE), stride, dilation, begin, out, (long) a.getOrDefault("group", 1L));
             assertClose(expected, y.data(), t == DataType.DOUBLE ? 1e-10 : 1e-4);
         }
+    }
+
+    /**
+     * x shape, w shape, attributes and a clamp the importer fused into the Conv: each of the convolution's paths
+     * (1×1 GEMMs at batch 1, depthwise with channels innermost, depthwise stacks, oneDNN, 1-D after the fact).
+     */
+    static Stream<Arguments> clampCases() {
+        Clamp relu6 = new Clamp(0, 6);
+        Clamp narrow = new Clamp(-0.4, 0.5);
+        return Stream.of(
+                Arguments.of("1x1, batch 1 (GEMM)", new long[] {1, 6, 5, 4}, new long[] {4, 6, 1, 1}, attrs(), narrow),
+                Arguments.of("depthwise 3x3 stride 2, small planes (channels innermost)", new long[] {2, 20, 7, 7},
+                        new long[] {20, 1, 3, 3}, attrs("group", 20L, "strides", new long[] {2, 2}, "pads",
+                                new long[] {1, 1, 1, 1}), narrow),
+                Arguments.of("depthwise 3x3, 12x12 planes (stacks)", new long[] {2, 3, 12, 12},
+                        new long[] {3, 1, 3, 3}, attrs("group", 3L, "pads", new long[] {1, 1, 1, 1}), Clamp.RELU),
+                Arguments.of("3x3 (oneDNN)", new long[] {2, 3, 6, 6}, new long[] {4, 3, 3, 3}, attrs(), relu6),
+                Arguments.of("1-D, clamped after", new long[] {2, 3, 9}, new long[] {4, 3, 3}, attrs(), narrow));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("clampCases")
+    void aFusedClampIsTheActivationAppliedAfterTheConv(String name, long[] xs, long[] ws, Map<String, Object> a,
+            Clamp clamp) {
+        for (DataType t : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+            Tensor x = Tensor.of(values(1, xs).castTo(t));
+            Tensor w = Tensor.of(values(2, ws).castTo(t));
+            Tensor b = Tensor.of(values(3, ws[0]).castTo(t));
+            OnnxOp op = op("Conv", 13, a);
+            INDArray expected = F.clip(run(op, x, w, b), clamp.min(), clamp.max()).data();
+            assertClose(expected, run(op.withClamp(clamp), x, w, b).data(), t == DataType.DOUBLE ? 1e-12 : 1e-6);
+        }
+        Tensor x = leaf(4, xs);
+        Tensor w = leaf(5, ws);
+        Tensor b = leaf(6, ws[0]);
+        Map<String, Tensor> leaves = new LinkedHashMap<>();
+        leaves.put("x", x);
+        leaves.put("w", w);
+        leaves.put("b", b);
+        OnnxOp fused = op("Conv", 13, a).withClamp(clamp);
+        GradCheck.check(name, leaves, () -> run(fused, x, w, b));
+        double diff = OrtCheck.agree(name, (in, p) -> run(fused, in, p[0], p[1]),
+                Naive.normal(DataType.FLOAT, 7, xs), values(2, ws).castTo(DataType.FLOAT),
+                values(3, ws[0]).castTo(DataType.FLOAT));
+        assertTrue(diff < 1e-4, name + ": ONNX Runtime differs by " + diff);
+    }
+
+    @Test
+    void theClampsGradientStopsAtItsBoundsAsPyTorchsReluSixDoes() {
+        // A 1×1 convolution with weight 1 and no bias is the identity: outputs exactly on a bound get no gradient.
+        INDArray values = org.nd4j.linalg.factory.Nd4j.createFromArray(-1f, 0f, 0.5f, 6f, 7f).reshape(1, 1, 1, 5);
+        Tensor x = Tensor.leaf(values);
+        Tensor w = Tensor.of(org.nd4j.linalg.factory.Nd4j.ones(DataType.FLOAT, 1, 1, 1, 1));
+        Tensor y = run(op("Conv", 13, attrs()).withClamp(new Clamp(0, 6)), x, w);
+        F.sum(y, false).backward();
+        assertArrayEquals(new float[] {0, 0, 0.5f, 6, 6}, y.data().reshape(5).toFloatVector());
+        assertArrayEquals(new float[] {0, 0, 1, 0, 0}, x.grad().reshape(5).toFloatVector());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.dendrite.cnn.ops;
 import static dev.dendrite.cnn.TestArrays.normal;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dendrite.ops.Clamp;
 import dev.dendrite.ops.F;
 import dev.dendrite.tensor.Tensor;
 import dev.dendrite.testkit.Compare;
@@ -24,6 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
 class Float32AgreementTest {
     private static final long[] ONE = {1, 1};
     private static final long[] TWO = {2, 2};
+    private static final Clamp NARROW = new Clamp(-0.4, 0.5);
 
     /** An op on (x, weight, bias), any of which it may ignore. */
     private record Case(String name, long[] x, long[] w, long[] b, Function<Tensor[], Tensor> op) {
@@ -65,6 +67,19 @@ class Float32AgreementTest {
                 new Case("conv2d depthwise x2, many small planes in one stack", new long[] {3, 40, 2, 2},
                         new long[] {80, 1, 3, 3}, new long[] {80},
                         t -> CnnF.conv2d(t[0], t[1], t[2], ONE, new long[] {1, 1, 1, 1}, ONE, 40)),
+                new Case("conv2d depthwise 3x3 stride 2, clamped (channels innermost)", new long[] {2, 20, 7, 7},
+                        new long[] {20, 1, 3, 3}, new long[] {20},
+                        t -> CnnF.conv2d(t[0], t[1], t[2], TWO, new long[] {1, 1, 1, 1}, ONE, 20, NARROW)),
+                new Case("conv2d depthwise 3x3, 12x12 planes, clamped (stacks)", new long[] {2, 3, 12, 12},
+                        new long[] {3, 1, 3, 3}, new long[] {3},
+                        t -> CnnF.conv2d(t[0], t[1], t[2], ONE, new long[] {1, 1, 1, 1}, ONE, 3, NARROW)),
+                new Case("conv2d 1x1, batch 1 (GEMM), clamped", new long[] {1, 6, 5, 4}, new long[] {4, 6, 1, 1},
+                        new long[] {4}, t -> CnnF.conv2d(t[0], t[1], t[2], ONE, new long[4], ONE, 1, NARROW)),
+                new Case("conv2d 1x1, batch 3 of 16x16 (a GEMM per image)", new long[] {3, 5, 16, 16},
+                        new long[] {7, 5, 1, 1}, new long[] {7},
+                        t -> CnnF.conv2d(t[0], t[1], t[2], ONE, new long[4], ONE, 1)),
+                new Case("conv2d 3x3, ReLU fused (oneDNN)", new long[] {2, 3, 6, 6}, new long[] {4, 3, 3, 3},
+                        new long[] {4}, t -> CnnF.conv2d(t[0], t[1], t[2], ONE, new long[4], ONE, 1, Clamp.RELU)),
                 new Case("conv1d depthwise", new long[] {2, 3, 9}, new long[] {3, 1, 3}, new long[] {3},
                         t -> CnnF.conv1d(t[0], t[1], t[2], 1, 1, 1, 1, 3)),
                 new Case("conv1d depthwise stride 2", new long[] {2, 3, 9}, new long[] {3, 1, 3}, new long[] {3},

@@ -53,7 +53,7 @@ class OnnxExportTest {
 
     @Test
     void conv2dWritesEveryGeometryAttribute() {
-        OnnxNode n = export(new Conv(2, new long[] {2, 1}, new long[] {1, 0, 2, 1}, new long[] {1, 2}, 2),
+        OnnxNode n = export(new Conv(2, new long[] {2, 1}, new long[] {1, 0, 2, 1}, new long[] {1, 2}, 2, null),
                 t(1, 4, 8, 8), t(6, 2, 3, 2), t(6));
         assertEquals("Conv", n.opType());
         assertEquals(List.of("x0", "x1", "x2"), n.inputs());
@@ -66,7 +66,7 @@ class OnnxExportTest {
 
     @Test
     void conv2dWithoutBiasHasTwoInputsAndDepthwiseIsAGroupPerChannel() {
-        OnnxNode n = export(new Conv(2, ONE, new long[] {1, 1, 1, 1}, ONE, 3), t(1, 3, 5, 5), t(6, 1, 3, 3));
+        OnnxNode n = export(new Conv(2, ONE, new long[] {1, 1, 1, 1}, ONE, 3, null), t(1, 3, 5, 5), t(6, 1, 3, 3));
         assertEquals(List.of("x0", "x1"), n.inputs());
         assertEquals(3L, n.attributes().get("group"));
         assertLongs(n.attributes(), "kernel_shape", 3, 3);
@@ -74,7 +74,7 @@ class OnnxExportTest {
 
     @Test
     void conv1dIsA1dConv() {
-        OnnxNode n = export(new Conv(1, new long[] {1, 2}, new long[] {0, 1, 0, 2}, new long[] {1, 3}, 1), t(2, 3, 12),
+        OnnxNode n = export(new Conv(1, new long[] {1, 2}, new long[] {0, 1, 0, 2}, new long[] {1, 3}, 1, null), t(2, 3, 12),
                 t(4, 3, 3), t(4));
         assertEquals("Conv", n.opType());
         assertLongs(n.attributes(), "kernel_shape", 3);
