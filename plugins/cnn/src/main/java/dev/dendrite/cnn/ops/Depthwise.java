@@ -145,7 +145,11 @@ final class Depthwise {
             float[] x = wantW ? HostArrays.read(in[2], 2) : null;
             float[] dx = wantX ? HostArrays.scratch(3, g.n() * g.c() * g.planeIn()) : null;
             float[] dw = wantW ? new float[g.c() * g.m() * g.taps()] : null;
-            DepthwiseStacks.backward(g, gy, w, x, dx, dw);
+            if (DepthwiseChannels.suits(g)) {
+                DepthwiseChannels.backward(g, gy, w, x, dx, dw);
+            } else {
+                DepthwiseStacks.backward(g, gy, w, x, dx, dw);
+            }
             if (wantX) {
                 HostArrays.write(dx, out[0]);
             }

@@ -131,6 +131,26 @@ class Float32AgreementTest {
         }
     }
 
+    /** The depthwise loops compute only the gradients asked for: dW alone (a first layer), dx alone (frozen). */
+    @ParameterizedTest(name = "{0}, x trainable {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"7, true", "7, false", "20, true", "20, false"})
+    void aDepthwiseGradientAloneAgreesWithFloat64(int plane, boolean xTrainable) {
+        Map<DataType, INDArray> grads = new java.util.HashMap<>();
+        for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+            INDArray xv = normal(type, 1, 2, 20, plane, plane);
+            INDArray wv = normal(type, 2, 20, 1, 3, 3).muli(0.5);
+            Tensor x = xTrainable ? Tensor.leaf(xv) : Tensor.of(xv);
+            Tensor w = xTrainable ? Tensor.of(wv) : Tensor.leaf(wv);
+            Tensor y = CnnF.conv2d(x, w, null, TWO, new long[] {1, 1, 1, 1}, ONE, 20, NARROW);
+            F.sum(F.mul(y, Tensor.of(normal(type, 4, y.shape()))), false).backward();
+            grads.put(type, xTrainable ? x.grad() : w.grad());
+        }
+        double diff = Compare.maxAbsDiff("gradient", grads.get(DataType.FLOAT).castTo(DataType.DOUBLE),
+                grads.get(DataType.DOUBLE));
+        assertTrue(diff <= 1e-4 * Math.max(1, Compare.maxAbs("gradient", grads.get(DataType.DOUBLE))),
+                "differs by " + diff);
+    }
+
     private static Map<String, INDArray> run(Case c, DataType type) {
         Tensor x = Tensor.leaf(normal(type, 1, c.x()));
         Tensor w = c.w() == null ? null : Tensor.leaf(normal(type, 2, c.w()).muli(0.5));
