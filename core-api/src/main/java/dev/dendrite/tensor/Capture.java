@@ -147,6 +147,17 @@ final class Capture implements AutoCloseable {
         suspended--;
     }
 
+    /** Runs {@code work} with nothing recorded on this thread, whatever capture is active. */
+    static <T> T outside(java.util.function.Supplier<T> work) {
+        Capture c = ACTIVE.get();
+        ACTIVE.set(null);
+        try {
+            return work.get();
+        } finally {
+            ACTIVE.set(c);
+        }
+    }
+
     /** Stops recording on this thread (between a step's forward and its backward, the caller's code runs). */
     void pause() {
         ACTIVE.set(previous);

@@ -757,4 +757,18 @@ public final class CompiledStep implements AutoCloseable {
         }
         entries.clear();
     }
+
+    /**
+     * Runs work whose results are constants for a signature (an imported graph's shape arithmetic: Shape, and the
+     * Gather/Concat/Cast on its output) without recording it, under no grad: a compiled step then keeps the arrays
+     * it returns as they are and never replays its calls. The caller must return the same arrays on later calls
+     * of the signature (cache them); a step whose constants change between its first two calls stays eager.
+     */
+    public static <T> T constantFor(java.util.function.Supplier<T> work) {
+        return Capture.outside(() -> {
+            try (var off = GradMode.off()) {
+                return work.get();
+            }
+        });
+    }
 }

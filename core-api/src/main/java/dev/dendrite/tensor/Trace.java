@@ -30,6 +30,11 @@ public final class Trace implements AutoCloseable {
         return t;
     }
 
+    /** Whether a trace is open on this thread: work that would skip primitives it already knows the results of runs them. */
+    public static boolean active() {
+        return CURRENT.get() != null;
+    }
+
     static void record(Function f, Tensor[] inputs, Tensor[] outputs) {
         Trace t = CURRENT.get();
         if (t != null) {

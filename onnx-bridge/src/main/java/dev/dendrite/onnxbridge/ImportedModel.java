@@ -6,9 +6,11 @@ import dev.dendrite.onnx.OnnxConverter;
 import dev.dendrite.onnx.OnnxImportException;
 import dev.dendrite.onnx.OnnxOp;
 import dev.dendrite.random.Rng;
+import dev.dendrite.tensor.CompiledStep;
 import dev.dendrite.tensor.DendriteException;
 import dev.dendrite.tensor.ShapeException;
 import dev.dendrite.tensor.Tensor;
+import dev.dendrite.tensor.Trace;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -57,6 +59,16 @@ public final class ImportedModel extends Module {
     private final Map<String, INDArray> state = new HashMap<>();
     private final int opset;
     private final Seeds seeds;
+    /** Per step, whether it computes a constant of the input shapes ({@link ShapeFolding}). */
+    private final boolean[] folds;
+    /** Folded steps' outputs per signature (input shapes and dtypes, mode), the most recent few. */
+    private final Map<java.util.List<Object>, Map<String, INDArray>> folded = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(8, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<java.util.List<Object>, Map<String, INDArray>> e) {
+                    return size() > 8;
+                }
+            });
 
     ImportedModel(List<ValueSpec> inputs, List<ValueSpec> outputs, List<Step> steps, Map<String, INDArray> floats,
             java.util.Set<String> stateNames, Map<String, INDArray> constants, int opset, Seeds seeds) {
@@ -67,6 +79,7 @@ public final class ImportedModel extends Module {
         this.steps = List.copyOf(steps);
         this.constants = Map.copyOf(constants);
         this.opset = opset;
+        this.folds = ShapeFolding.foldable(this.steps, constants.keySet());
         ParameterTree tree = child("graph", new ParameterTree());
         floats.forEach((name, value) -> {
             boolean trainable = !stateNames.contains(name);
@@ -162,8 +175,30 @@ public final class ImportedModel extends Module {
             env.put(inputs.get(i).name(), xs[i]);
         }
         boolean training = isTraining();
-        for (Step s : steps) {
+        // An export traces the shape arithmetic itself, so that the written graph keeps its dynamic batch axis.
+        java.util.List<Object> signature = bound.isEmpty() && !Trace.active() ? signature(xs, training) : null;
+        Map<String, INDArray> known = signature == null ? null : folded.get(signature);
+        Map<String, INDArray> made = signature != null && known == null ? new HashMap<>() : null;
+        for (int i = 0; i < steps.size(); i++) {
+            Step s = steps.get(i);
             OnnxOp op = training ? s.train() : s.eval();
+            if (folds[i] && known != null) {
+                for (String name : s.outputs()) {
+                    if (!name.isEmpty()) {
+                        env.put(name, Tensor.of(known.get(name)));
+                    }
+                }
+                continue;
+            }
+            if (folds[i] && made != null) {
+                bind(s, op, CompiledStep.constantFor(() -> convert(s, op, inputs(s, env))), env);
+                for (String name : s.outputs()) {
+                    if (!name.isEmpty()) {
+                        made.put(name, env.get(name).data());
+                    }
+                }
+                continue;
+            }
             Tensor[] in = inputs(s, env);
             Step a = s.then();
             if (a == null) {
@@ -181,11 +216,25 @@ public final class ImportedModel extends Module {
                 bind(a, aop, convert(a, aop, ain), env);
             }
         }
+        if (made != null) {
+            folded.put(signature, made);
+        }
         Tensor[] result = new Tensor[outputs.size()];
         for (int i = 0; i < result.length; i++) {
             result[i] = env.get(outputs.get(i).name());
         }
         return result;
+    }
+
+    /** What folded values depend on: the inputs' shapes and dtypes, and the mode. */
+    private static java.util.List<Object> signature(Tensor[] xs, boolean training) {
+        java.util.List<Object> key = new java.util.ArrayList<>();
+        key.add(training);
+        for (Tensor x : xs) {
+            key.add(x.dtype());
+            key.add(java.util.Arrays.stream(x.shape()).boxed().toList());
+        }
+        return key;
     }
 
     /** The step's inputs from the environment; null for an omitted one or (for a fused activation) not yet made. */
