@@ -147,12 +147,15 @@ final class Conv extends Function {
             // PyTorch's depthwise weight [C·m, 1, kH, kW] (output channel c·m + j) is libnd4j's [m, C, kH, kW].
             w4 = Kernels.permute(w4.reshape('c', cIn, cOut / cIn, kernel[0], kernel[1]), 1, 0, 2, 3);
         }
-        boolean pointwise = groups == 1 && kernel[0] == 1 && kernel[1] == 1 && stride[0] == 1 && stride[1] == 1
-                && !explicitPad && nativePad[0] == 0 && nativePad[1] == 0 && Pointwise.wins(n, oH * oW)
-                && Pointwise.fits(xp, w4);
-        INDArray y = pointwise ? null : Kernels.empty(type, n, cOut, oH, oW);
+        boolean gemm = groups == 1 && ConvGemm.fits(xp, w4);
+        boolean pointwise = gemm && kernel[0] == 1 && kernel[1] == 1 && stride[0] == 1 && stride[1] == 1
+                && nativePad[0] == 0 && nativePad[1] == 0 && ConvGemm.pointwiseWins(n, oH * oW);
+        boolean unfolded = gemm && !pointwise && ConvGemm.unfoldedWins(n, oH * oW);
+        INDArray y = pointwise || unfolded ? null : Kernels.empty(type, n, cOut, oH, oW);
         if (pointwise) {
-            y = Pointwise.forward(xp, w4, hasBias ? in[2] : null);
+            y = ConvGemm.pointwise(xp, w4, hasBias ? in[2] : null);
+        } else if (unfolded) {
+            y = ConvGemm.unfolded(xp, w4, hasBias ? in[2] : null, iArgs, oH, oW);
         } else if (groups == 1 || depthwise) {
             INDArray[] args = hasBias ? new INDArray[] {xp, w4, in[2]} : new INDArray[] {xp, w4};
             Native.conv(depthwise ? "depthwise_conv2d" : "conv2d", args, new INDArray[] {y}, iArgs, dilated());
