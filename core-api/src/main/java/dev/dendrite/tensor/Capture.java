@@ -21,8 +21,8 @@ final class Capture implements AutoCloseable {
 
     /** One native call, or a Java kernel's ({@code host} set), with the very arrays it was given. */
     record Call(String op, INDArray[] in, INDArray[] out, long[] iArgs, double[] tArgs, boolean[] bArgs,
-            org.nd4j.linalg.api.buffer.DataType[] dArgs, boolean helpers, Long seed, int node, Phase phase,
-            Kernels.HostKernel host) {}
+            org.nd4j.linalg.api.buffer.DataType[] dArgs, boolean helpers, boolean oneThread, Long seed, int node,
+            Phase phase, Kernels.HostKernel host) {}
 
     /** One top-level primitive application and, once backward reached it, its gradients. */
     static final class NodeRecord {
@@ -121,12 +121,13 @@ final class Capture implements AutoCloseable {
     }
 
     void call(String op, INDArray[] in, INDArray[] out, long[] i, double[] t, boolean[] b,
-            org.nd4j.linalg.api.buffer.DataType[] d, boolean helpers, Long seed) {
+            org.nd4j.linalg.api.buffer.DataType[] d, boolean helpers, boolean oneThread, Long seed) {
         if (suspended > 0) {
             return;
         }
         calls.add(new Call(op, in.clone(), out.clone(), i == null ? null : i.clone(), t == null ? null : t.clone(),
-                b == null ? null : b.clone(), d == null ? null : d.clone(), helpers, seed, current, phase, null));
+                b == null ? null : b.clone(), d == null ? null : d.clone(), helpers, oneThread, seed, current, phase,
+                null));
     }
 
     /** A {@link Kernels#host} call: replayed by running the same kernel on the planned arrays. */
@@ -134,8 +135,8 @@ final class Capture implements AutoCloseable {
         if (suspended > 0) {
             return;
         }
-        calls.add(new Call(Kernels.HOST_PREFIX + name, in.clone(), out.clone(), null, null, null, null, true, null,
-                current, phase, kernel));
+        calls.add(new Call(Kernels.HOST_PREFIX + name, in.clone(), out.clone(), null, null, null, null, true, false,
+                null, current, phase, kernel));
     }
 
     /** Native calls made by a primitive's input checks: run again by the plan's check step, not recorded. */

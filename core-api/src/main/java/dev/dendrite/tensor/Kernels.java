@@ -48,14 +48,24 @@ public final class Kernels {
      */
     public static void exec(String name, INDArray[] inputs, INDArray[] outputs, long[] iArgs, double[] tArgs,
             boolean[] bArgs, boolean helpers) {
-        run(name, inputs, outputs, iArgs, tArgs, bArgs, NO_D, helpers, null);
+        run(name, inputs, outputs, iArgs, tArgs, bArgs, NO_D, helpers, false, null);
+    }
+
+    /**
+     * As {@link #exec(String, INDArray[], INDArray[], long[], double[], boolean[])} on one thread (an OpenMP team
+     * of one for this call, eager and replayed), for a kernel whose multithreaded form is pathological: oneDNN's
+     * Winograd weight gradient sums per-thread copies of it, and a 256→256 3×3 backward at batch 16 took 36.9 ms
+     * on two threads against 3.6 on one.
+     */
+    public static void execOnOneThread(String name, INDArray[] inputs, INDArray[] outputs, long[] iArgs) {
+        run(name, inputs, outputs, iArgs, null, null, NO_D, true, true, null);
     }
 
     /** x converted to {@code out}'s dtype, in one native call ({@code cast}, which takes the type as a d-arg). */
     public static INDArray cast(INDArray out, INDArray x) {
         if (out.length() > 0) {
             run("cast", new INDArray[] {x}, new INDArray[] {out}, null, null, null, new DataType[] {out.dataType()},
-                    true, null);
+                    true, false, null);
         }
         return out;
     }
@@ -66,14 +76,14 @@ public final class Kernels {
      */
     public static void execRandom(String name, INDArray[] inputs, INDArray[] outputs, long[] iArgs, double[] tArgs,
             long seed) {
-        run(name, inputs, outputs, iArgs, tArgs, null, NO_D, true, seed);
+        run(name, inputs, outputs, iArgs, tArgs, null, NO_D, true, false, seed);
     }
 
     private static void run(String name, INDArray[] inputs, INDArray[] outputs, long[] iArgs, double[] tArgs,
-            boolean[] bArgs, DataType[] dArgs, boolean helpers, Long seed) {
+            boolean[] bArgs, DataType[] dArgs, boolean helpers, boolean oneThread, Long seed) {
         Capture capture = Capture.active();
         if (capture != null) {
-            capture.call(name, inputs, outputs, iArgs, tArgs, bArgs, dArgs, helpers, seed);
+            capture.call(name, inputs, outputs, iArgs, tArgs, bArgs, dArgs, helpers, oneThread, seed);
         }
         Kernels k = LOCAL.get();
         DynamicCustomOp op = k.ops.computeIfAbsent(name, n -> DynamicCustomOp.builder(n).build());
@@ -95,9 +105,15 @@ public final class Kernels {
         if (seed != null) {
             seedGenerator(ctx, seed);
         }
+        if (oneThread) {
+            Threads.use(true);
+        }
         try {
             Nd4j.getExecutioner().exec(op, ctx);
         } finally {
+            if (oneThread) {
+                Threads.use(false);
+            }
             // The native context keeps a reference to every buffer ever set on it until purged: without
             // this, every output a reused context saw stayed allocated (1.3 GB per 5,000 [256,256] adds).
             ctx.purge();
@@ -150,7 +166,7 @@ public final class Kernels {
         Capture capture = Capture.active();
         if (capture != null) {
             capture.call(LEGACY_PREFIX + name, new INDArray[] {x}, new INDArray[] {out}, null, new double[] {c}, null,
-                    NO_D, true, null);
+                    NO_D, true, false, null);
         }
         if (x.length() > 0) {
             Nd4j.getExecutioner().exec(make.op(x, out, c));

@@ -137,7 +137,7 @@ final class Plan implements AutoCloseable {
                 }
                 DynamicCustomOp op = ops.computeIfAbsent(c.op(), n -> DynamicCustomOp.builder(n).build());
                 int random = c.seed() == null ? -1 : seedIndex.computeIfAbsent(c.seed(), s -> seedIndex.size());
-                target.add(new Bound(op, ctx, random, Threads.serial(c.out())));
+                target.add(new Bound(op, ctx, random, c.oneThread() || Threads.serial(c.out())));
                 bound++;
             } else {
                 Capture.NodeRecord n = capture.nodes.get(e.node);

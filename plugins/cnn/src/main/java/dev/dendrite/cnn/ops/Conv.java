@@ -31,6 +31,13 @@ final class Conv extends Function {
      * still 2× faster (2.9 against 5.5 ms at 2×2). ResNet-18's last stage is four such convolutions.
      */
     private static final long ONE_DNN_BACKWARD_MAX_WEIGHTS = 1 << 20;
+    /**
+     * Weights from which a stride-1 3×3 backward on oneDNN runs on one thread when there are more: oneDNN's
+     * Winograd weight gradient sums per-thread copies of it, and at batch 16 256→256 at 4×4 (590k weights) took
+     * 36.9 ms on two threads against 3.6 on one (ResNet-18 has three: its step was slower on two threads than on
+     * one); 128→128 at 8×8 (147k) was still 2.1 against 2.8 ms.
+     */
+    private static final long ONE_DNN_SERIAL_BACKWARD_WEIGHTS = 1 << 19;
 
     private final int spatial;
     private final long[] stride;
@@ -185,6 +192,11 @@ final class Conv extends Function {
         return true;
     }
 
+    /** The shape oneDNN runs as Winograd: 3×3, stride 1. */
+    private boolean winograd() {
+        return kernel[0] == 3 && kernel[1] == 3 && stride[0] == 1 && stride[1] == 1;
+    }
+
     private boolean dilated() {
         return dilation[0] > 1 || dilation[1] > 1;
     }
@@ -217,8 +229,15 @@ final class Conv extends Function {
             if (groups == 1 || depthwise) {
                 gxp = Kernels.empty(xp.dataType(), xp.shape());
                 gw = Kernels.empty(w4.dataType(), w4.shape());
-                Native.conv(depthwise ? "depthwise_conv2d_bp" : "conv2d_bp", new INDArray[] {xp, w4, g4},
-                        new INDArray[] {gxp, gw}, iArgs, dilated() || w4.length() >= ONE_DNN_BACKWARD_MAX_WEIGHTS);
+                INDArray[] args = {xp, w4, g4};
+                INDArray[] outs = {gxp, gw};
+                boolean oneDnn = !dilated() && w4.length() < ONE_DNN_BACKWARD_MAX_WEIGHTS;
+                if (oneDnn && !depthwise && winograd() && w4.length() >= ONE_DNN_SERIAL_BACKWARD_WEIGHTS
+                        && Nd4j.getEnvironment().maxThreads() > 1) {
+                    Kernels.execOnOneThread("conv2d_bp", args, outs, iArgs);
+                } else {
+                    Native.conv(depthwise ? "depthwise_conv2d_bp" : "conv2d_bp", args, outs, iArgs, !oneDnn);
+                }
                 if (depthwise) {
                     gw = Kernels.permute(gw, 1, 0, 2, 3);
                 }
