@@ -1,10 +1,10 @@
 package dev.dendrite.onnxbridge;
 
 import dev.dendrite.nn.Module;
-import dev.dendrite.ops.Clamp;
 import dev.dendrite.onnx.OnnxConverter;
 import dev.dendrite.onnx.OnnxImportException;
 import dev.dendrite.onnx.OnnxOp;
+import dev.dendrite.ops.Clamp;
 import dev.dendrite.random.Rng;
 import dev.dendrite.tensor.CompiledStep;
 import dev.dendrite.tensor.DendriteException;
@@ -62,10 +62,10 @@ public final class ImportedModel extends Module {
     /** Per step, whether it computes a constant of the input shapes ({@link ShapeFolding}). */
     private final boolean[] folds;
     /** Folded steps' outputs per signature (input shapes and dtypes, mode), the most recent few. */
-    private final Map<java.util.List<Object>, Map<String, INDArray>> folded = java.util.Collections.synchronizedMap(
+    private final Map<List<Object>, Map<String, INDArray>> folded = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(8, 0.75f, true) {
                 @Override
-                protected boolean removeEldestEntry(Map.Entry<java.util.List<Object>, Map<String, INDArray>> e) {
+                protected boolean removeEldestEntry(Map.Entry<List<Object>, Map<String, INDArray>> e) {
                     return size() > 8;
                 }
             });
@@ -175,8 +175,8 @@ public final class ImportedModel extends Module {
             env.put(inputs.get(i).name(), xs[i]);
         }
         boolean training = isTraining();
-        // An export traces the shape arithmetic itself, so that the written graph keeps its dynamic batch axis.
-        java.util.List<Object> signature = bound.isEmpty() && !Trace.active() ? signature(xs, training) : null;
+        // An export traces every step, so that what it writes does not depend on earlier runs.
+        List<Object> signature = bound.isEmpty() && !Trace.active() ? signature(xs, training) : null;
         Map<String, INDArray> known = signature == null ? null : folded.get(signature);
         Map<String, INDArray> made = signature != null && known == null ? new HashMap<>() : null;
         for (int i = 0; i < steps.size(); i++) {
@@ -188,32 +188,17 @@ public final class ImportedModel extends Module {
                         env.put(name, Tensor.of(known.get(name)));
                     }
                 }
-                continue;
-            }
-            if (folds[i] && made != null) {
+            } else if (folds[i] && made != null) {
                 bind(s, op, CompiledStep.constantFor(() -> convert(s, op, inputs(s, env))), env);
                 for (String name : s.outputs()) {
                     if (!name.isEmpty()) {
                         made.put(name, env.get(name).data());
                     }
                 }
-                continue;
-            }
-            Tensor[] in = inputs(s, env);
-            Step a = s.then();
-            if (a == null) {
-                bind(s, op, convert(s, op, in), env);
-                continue;
-            }
-            OnnxOp aop = training ? a.train() : a.eval();
-            Tensor[] ain = inputs(a, env);
-            Clamp clamp = a.converter().asClamp(aop, ain);
-            if (clamp != null) {
-                bind(a, aop, convert(s, op.withClamp(clamp), in), env);
+            } else if (s.then() == null) {
+                bind(s, op, convert(s, op, inputs(s, env)), env);
             } else {
-                bind(s, op, convert(s, op, in), env);
-                ain[0] = env.get(a.inputs()[0]);
-                bind(a, aop, convert(a, aop, ain), env);
+                runFused(s, op, training ? s.then().train() : s.then().eval(), env);
             }
         }
         if (made != null) {
@@ -226,9 +211,26 @@ public final class ImportedModel extends Module {
         return result;
     }
 
+    /**
+     * A step with an activation fused into it: one call with the activation's clamp when it is one for these
+     * inputs (its bounds are values), else the two as imported.
+     */
+    private static void runFused(Step s, OnnxOp op, OnnxOp aop, Map<String, Tensor> env) {
+        Step a = s.then();
+        Tensor[] ain = inputs(a, env);
+        Clamp clamp = a.converter().asClamp(aop, ain);
+        if (clamp != null) {
+            bind(a, aop, convert(s, op.withClamp(clamp), inputs(s, env)), env);
+        } else {
+            bind(s, op, convert(s, op, inputs(s, env)), env);
+            ain[0] = env.get(a.inputs()[0]);
+            bind(a, aop, convert(a, aop, ain), env);
+        }
+    }
+
     /** What folded values depend on: the inputs' shapes and dtypes, and the mode. */
-    private static java.util.List<Object> signature(Tensor[] xs, boolean training) {
-        java.util.List<Object> key = new java.util.ArrayList<>();
+    private static List<Object> signature(Tensor[] xs, boolean training) {
+        List<Object> key = new java.util.ArrayList<>();
         key.add(training);
         for (Tensor x : xs) {
             key.add(x.dtype());
