@@ -25,10 +25,11 @@ final class Conv extends Function {
     /** libnd4j's weight format 1: [out, in, kH, kW], PyTorch's layout. */
     private static final long OIHW = 1;
     /**
-     * Weights from which the backward runs on libnd4j's own kernel, not oneDNN's: oneDNN's backward (ND4J
-     * M2.1) is pathological at 512 channels — 512→512 3×3 at batch 16 took 406–478 ms for any spatial size from
-     * 1×1 to 4×4, against 4–55 ms for libnd4j's; 256→512 33 against 9 ms; at 256→256 (590k weights) oneDNN is
-     * still 2× faster (2.9 against 5.5 ms at 2×2). ResNet-18's last stage is four such convolutions.
+     * Weights from which the backward runs off oneDNN ({@link ConvGemm#backward}, as a dilated one must): oneDNN's
+     * backward (ND4J M2.1) is pathological at 512 channels — 512→512 3×3 at batch 16 took 406–478 ms for any
+     * spatial size from 1×1 to 4×4, against 4–55 ms for libnd4j's own kernel; 256→512 33 against 9 ms; at 256→256
+     * (590k weights) oneDNN is still 2× faster (2.9 against 5.5 ms at 2×2). ResNet-18's last stage is four such
+     * convolutions.
      */
     private static final long ONE_DNN_BACKWARD_MAX_WEIGHTS = 1 << 20;
     /**
@@ -226,12 +227,17 @@ final class Conv extends Function {
         } else if (needsGrad(0) || needsGrad(1)) {
             INDArray gxp;
             INDArray gw;
-            if (groups == 1 || depthwise) {
+            boolean oneDnn = !dilated() && w4.length() < ONE_DNN_BACKWARD_MAX_WEIGHTS;
+            if (groups == 1 && !oneDnn) {
+                // libnd4j's own conv2d_bp loops over images; GEMMs over the whole batch (ResNet-18's step: ~1.3x).
+                INDArray[] d = ConvGemm.backward(xp, w4, g4, iArgs, needsGrad(0), needsGrad(1));
+                gxp = d[0];
+                gw = d[1];
+            } else if (groups == 1 || depthwise) {
                 gxp = Kernels.empty(xp.dataType(), xp.shape());
                 gw = Kernels.empty(w4.dataType(), w4.shape());
                 INDArray[] args = {xp, w4, g4};
                 INDArray[] outs = {gxp, gw};
-                boolean oneDnn = !dilated() && w4.length() < ONE_DNN_BACKWARD_MAX_WEIGHTS;
                 if (oneDnn && !depthwise && winograd() && w4.length() >= ONE_DNN_SERIAL_BACKWARD_WEIGHTS
                         && Nd4j.getEnvironment().maxThreads() > 1) {
                     Kernels.execOnOneThread("conv2d_bp", args, outs, iArgs);
