@@ -210,6 +210,21 @@ final class Activations {
         return Kernels.exec("multiply", a, a, b);
     }
 
+    /**
+     * g where v is inside [lo, hi] ({@code inclusive}) or (lo, hi), else 0, in a fresh array: a Java kernel in
+     * float32 on the CPU, {@link #between} and a multiply otherwise.
+     */
+    static INDArray gradientInside(INDArray v, INDArray g, double lo, double hi, boolean inclusive) {
+        if (HostArrays.usable(v.dataType(), v.length())) {
+            INDArray out = Kernels.empty(g.dataType(), g.shape());
+            Kernels.host(inclusive ? "clip_bp" : "clamp_bp", new ClipKernels.Backward((float) lo, (float) hi,
+                    inclusive), new INDArray[] {v, g}, new INDArray[] {out});
+            return out;
+        }
+        INDArray inside = between(v, lo, hi, inclusive);
+        return Kernels.exec("multiply", inside, inside, g);
+    }
+
     static INDArray reluGradient(INDArray x, INDArray g) {
         INDArray out = Kernels.scalar("step", Kernels.empty(g.dataType(), g.shape()), x, 0.0);
         return Kernels.exec("multiply", out, out, g);
@@ -502,14 +517,7 @@ final class Activations {
         @Override
         INDArray gradient(INDArray g) {
             // The gradient passes where the input was inside [min, max], as in PyTorch.
-            if (HostArrays.usable(x.dataType(), x.length())) {
-                INDArray out = Kernels.empty(g.dataType(), g.shape());
-                Kernels.host("clip_bp", new ClipKernels.Backward((float) min, (float) max), new INDArray[] {x, g},
-                        new INDArray[] {out});
-                return out;
-            }
-            INDArray inside = between(x, min, max, true);
-            return Kernels.exec("multiply", inside, inside, g);
+            return gradientInside(x, g, min, max, true);
         }
 
         String onnxOp() {

@@ -1,7 +1,6 @@
 package dev.dendrite.ops;
 
 import dev.dendrite.onnx.OnnxBuilder;
-import dev.dendrite.tensor.HostArrays;
 import dev.dendrite.tensor.Kernels;
 import dev.dendrite.tensor.ShapeException;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -42,14 +41,7 @@ public record Clamp(double min, double max) {
 
     /** dL/dx from the clamped output {@code y} and dL/dy: g where min &lt; y &lt; max, else 0, in a fresh array. */
     public INDArray gradient(INDArray y, INDArray g) {
-        INDArray out = Kernels.empty(g.dataType(), g.shape());
-        if (HostArrays.usable(y.dataType(), y.length())) {
-            Kernels.host("clamp_bp", new ClipKernels.Inside((float) min, (float) max), new INDArray[] {y, g},
-                    new INDArray[] {out});
-            return out;
-        }
-        INDArray inside = Activations.between(y, min, max, false);
-        return Kernels.exec("multiply", out, inside, g);
+        return Activations.gradientInside(y, g, min, max, false);
     }
 
     /** Writes the clamp of value {@code in} as {@code out}: Relu for (0, ∞), otherwise Clip. */

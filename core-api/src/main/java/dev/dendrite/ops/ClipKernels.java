@@ -27,33 +27,20 @@ final class ClipKernels {
         }
     }
 
-    /** Inputs {x, dL/dy}, output {dL/dx}. */
-    record Backward(float min, float max) implements Kernels.HostKernel {
+    /**
+     * Inputs {v, dL/dy}, output dL/dy where v is inside the bounds, else 0: [min, max] when {@code inclusive} (clip,
+     * from its input), (min, max) otherwise ({@link Clamp}, from its output).
+     */
+    record Backward(float min, float max, boolean inclusive) implements Kernels.HostKernel {
         @Override
         public void run(INDArray[] in, INDArray[] out) {
             int n = (int) in[0].length();
-            float[] x = HostArrays.read(in[0], 0);
+            float[] v = HostArrays.read(in[0], 0);
             float[] g = HostArrays.read(in[1], 1);
             float[] d = HostArrays.scratch(2, n);
             for (int i = 0; i < n; i++) {
-                float v = x[i];
-                d[i] = v >= min && v <= max ? g[i] : 0f;
-            }
-            HostArrays.write(d, out[0]);
-        }
-    }
-
-    /** Inputs {y, dL/dy}, output {dL/dx}: passes where min &lt; y &lt; max ({@link Clamp}'s rule, from its output). */
-    record Inside(float min, float max) implements Kernels.HostKernel {
-        @Override
-        public void run(INDArray[] in, INDArray[] out) {
-            int n = (int) in[0].length();
-            float[] y = HostArrays.read(in[0], 0);
-            float[] g = HostArrays.read(in[1], 1);
-            float[] d = HostArrays.scratch(2, n);
-            for (int i = 0; i < n; i++) {
-                float v = y[i];
-                d[i] = v > min && v < max ? g[i] : 0f;
+                boolean inside = inclusive ? v[i] >= min && v[i] <= max : v[i] > min && v[i] < max;
+                d[i] = inside ? g[i] : 0f;
             }
             HostArrays.write(d, out[0]);
         }

@@ -30,7 +30,10 @@ public final class Trace implements AutoCloseable {
         return t;
     }
 
-    /** Whether a trace is open on this thread: work that would skip primitives it already knows the results of runs them. */
+    /**
+     * Whether a trace is open on this thread: work that would skip primitives whose results it already knows runs
+     * them, so that the trace sees them.
+     */
     public static boolean active() {
         return CURRENT.get() != null;
     }

@@ -36,10 +36,9 @@ public final class ClipConverter implements OnnxConverter {
             }
         }
         if (MathSupport.floating(x)) {
-            double min = op.opset() >= 11 ? bound(op, minT, Double.NEGATIVE_INFINITY, "min")
-                    : op.attr("min", Double.NEGATIVE_INFINITY);
-            double max = op.opset() >= 11 ? bound(op, maxT, Double.POSITIVE_INFINITY, "max")
-                    : op.attr("max", Double.POSITIVE_INFINITY);
+            double[] bounds = floatBounds(op, inputs);
+            double min = bounds[0];
+            double max = bounds[1];
             if (Double.isNaN(min) || Double.isNaN(max)) {
                 throw op.error("a NaN bound is not supported");
             }
@@ -60,21 +59,23 @@ public final class ClipConverter implements OnnxConverter {
     /** Clip with float bounds min ≤ max (not both infinite) is a clamp; anything else runs as itself. */
     @Override
     public Clamp asClamp(OnnxOp op, Tensor[] inputs) {
-        double min = op.attr("min", Double.NEGATIVE_INFINITY);
-        double max = op.attr("max", Double.POSITIVE_INFINITY);
-        if (op.opset() >= 11) {
-            Tensor minT = OnnxOp.present(inputs, 1) ? inputs[1] : null;
-            Tensor maxT = OnnxOp.present(inputs, 2) ? inputs[2] : null;
-            for (Tensor b : new Tensor[] {minT, maxT}) {
-                if (b != null && (!MathSupport.floating(b) || b.data().length() != 1)) {
-                    return null;
-                }
+        for (int i = 1; i <= 2 && op.opset() >= 11; i++) {
+            if (OnnxOp.present(inputs, i) && (!MathSupport.floating(inputs[i]) || inputs[i].data().length() != 1)) {
+                return null;
             }
-            min = bound(op, minT, Double.NEGATIVE_INFINITY, "min");
-            max = bound(op, maxT, Double.POSITIVE_INFINITY, "max");
         }
-        boolean unbounded = min == Double.NEGATIVE_INFINITY && max == Double.POSITIVE_INFINITY;
-        return min <= max && !unbounded ? new Clamp(min, max) : null;
+        double[] bounds = floatBounds(op, inputs);
+        boolean unbounded = bounds[0] == Double.NEGATIVE_INFINITY && bounds[1] == Double.POSITIVE_INFINITY;
+        return bounds[0] <= bounds[1] && !unbounded ? new Clamp(bounds[0], bounds[1]) : null;
+    }
+
+    /** {min, max} of a float Clip: scalar inputs from opset 11 on, attributes before; a missing one is unbounded. */
+    private static double[] floatBounds(OnnxOp op, Tensor[] inputs) {
+        if (op.opset() < 11) {
+            return new double[] {op.attr("min", Double.NEGATIVE_INFINITY), op.attr("max", Double.POSITIVE_INFINITY)};
+        }
+        return new double[] {bound(op, OnnxOp.present(inputs, 1) ? inputs[1] : null, Double.NEGATIVE_INFINITY, "min"),
+            bound(op, OnnxOp.present(inputs, 2) ? inputs[2] : null, Double.POSITIVE_INFINITY, "max")};
     }
 
     private static double bound(OnnxOp op, Tensor b, double otherwise, String what) {

@@ -96,8 +96,8 @@ final class Depthwise {
         INDArray y = Kernels.empty(DataType.FLOAT, g.n(), (long) g.c() * g.m(), g.oH(), g.oW());
         float lo = clamp == null ? Float.NEGATIVE_INFINITY : (float) clamp.min();
         float hi = clamp == null ? Float.POSITIVE_INFINITY : (float) clamp.max();
-        Kernels.host("depthwise_conv2d", new Forward(g, lo, hi), b == null ? new INDArray[] {x, w} : new INDArray[] {x, w, b},
-                new INDArray[] {y});
+        INDArray[] in = b == null ? new INDArray[] {x, w} : new INDArray[] {x, w, b};
+        Kernels.host("depthwise_conv2d", new Forward(g, lo, hi), in, new INDArray[] {y});
         return y;
     }
 
